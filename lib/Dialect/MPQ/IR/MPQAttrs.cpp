@@ -1,0 +1,165 @@
+//===- MPQAttrs.cpp - mpq attributes --------------------------------------===//
+
+#include "mpq/Dialect/MPQ/IR/MPQAttrs.h"
+#include "mpq/Dialect/MPQ/IR/MPQDialect.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/DialectImplementation.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace mpq;
+
+#define GET_ATTRDEF_CLASSES
+#include "mpq/Dialect/MPQ/IR/MPQAttrs.cpp.inc"
+
+void MPQDialect::registerAttributes() {
+  addAttributes<
+#define GET_ATTRDEF_LIST
+#include "mpq/Dialect/MPQ/IR/MPQAttrs.cpp.inc"
+      >();
+}
+
+static bool isValueBits(unsigned b) { return b >= 2 && b <= 8; }
+
+//===----------------------------------------------------------------------===//
+// QuantParamsAttr
+//===----------------------------------------------------------------------===//
+
+static int64_t qminOf(unsigned bits, bool isSigned, bool narrow) {
+  if (!isSigned)
+    return 0;
+  int64_t m = (int64_t(1) << (bits - 1));
+  return narrow ? -(m - 1) : -m;
+}
+
+static int64_t qmaxOf(unsigned bits, bool isSigned) {
+  return isSigned ? (int64_t(1) << (bits - 1)) - 1 : (int64_t(1) << bits) - 1;
+}
+
+LogicalResult
+QuantParamsAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                        unsigned bits, bool isSigned, bool narrow,
+                        DenseF64ArrayAttr scale, DenseI64ArrayAttr zeroPoint,
+                        int64_t axis, DenseI32ArrayAttr channelBits) {
+  if (!isValueBits(bits) && bits != 16 && bits != 32)
+    return emitError() << "bit-width must be 2..8, 16 or 32, got " << bits;
+  if (narrow && !isSigned)
+    return emitError() << "narrow range applies to signed values only";
+  if (!scale || scale.empty())
+    return emitError() << "needs at least one scale";
+  if (!zeroPoint || zeroPoint.size() != scale.size())
+    return emitError() << "needs one zero point per scale (" << scale.size()
+                       << "), got " << (zeroPoint ? zeroPoint.size() : 0);
+  if (axis < -1)
+    return emitError() << "axis must be -1 (per tensor) or a dimension, got "
+                       << axis;
+  if (axis == -1 && scale.size() != 1)
+    return emitError() << "per-tensor parameters need exactly one scale, got "
+                       << scale.size();
+  for (double s : scale.asArrayRef())
+    if (!(s > 0.0) || !std::isfinite(s))
+      return emitError() << "scales must be positive and finite, got " << s;
+  int64_t lo = qminOf(bits, isSigned, narrow), hi = qmaxOf(bits, isSigned);
+  for (int64_t z : zeroPoint.asArrayRef())
+    if (z < lo || z > hi)
+      return emitError() << "zero point " << z << " outside the " << bits
+                         << "-bit range [" << lo << ", " << hi << "]";
+  if (channelBits) {
+    if (axis < 0)
+      return emitError() << "per-channel bit-widths need a channel axis";
+    if (channelBits.size() != scale.size())
+      return emitError() << "needs one channel bit-width per scale ("
+                         << scale.size() << "), got " << channelBits.size();
+    for (auto [c, cb] : llvm::enumerate(channelBits.asArrayRef())) {
+      if (cb < 2 || unsigned(cb) > bits)
+        return emitError() << "channel bit-width " << cb
+                           << " must be in 2.." << bits;
+      int64_t z = zeroPoint[c];
+      if (z < qminOf(cb, isSigned, narrow) || z > qmaxOf(cb, isSigned))
+        return emitError() << "zero point " << z << " of channel " << c
+                           << " outside its " << cb << "-bit range";
+    }
+  }
+  return success();
+}
+
+int64_t QuantParamsAttr::getQMin() const {
+  return qminOf(getBits(), getIsSigned(), getNarrow());
+}
+int64_t QuantParamsAttr::getQMax() const {
+  return qmaxOf(getBits(), getIsSigned());
+}
+unsigned QuantParamsAttr::getBitsOf(int64_t c) const {
+  if (DenseI32ArrayAttr cb = getChannelBits())
+    return cb[c];
+  return getBits();
+}
+int64_t QuantParamsAttr::getQMin(int64_t c) const {
+  return qminOf(getBitsOf(c), getIsSigned(), getNarrow());
+}
+int64_t QuantParamsAttr::getQMax(int64_t c) const {
+  return qmaxOf(getBitsOf(c), getIsSigned());
+}
+
+//===----------------------------------------------------------------------===//
+// PackingAttr
+//===----------------------------------------------------------------------===//
+
+LogicalResult PackingAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                  unsigned bits, unsigned container,
+                                  DenseI64ArrayAttr panel) {
+  if (!isValueBits(bits))
+    return emitError() << "packed values must be 2..8 bits, got " << bits;
+  if (container != 2 && container != 4 && container != 8)
+    return emitError() << "container must be 2, 4 or 8 bits, got "
+                       << container;
+  if (container < bits)
+    return emitError() << bits << "-bit values do not fit a " << container
+                       << "-bit container";
+  if (panel) {
+    if (panel.size() != 2)
+      return emitError() << "panel must be [rows, depth], got "
+                         << panel.size() << " entries";
+    if (panel[0] <= 0 || panel[1] <= 0)
+      return emitError() << "panel sizes must be positive";
+  }
+  return success();
+}
+
+int64_t PackingAttr::getPackedBytes(ArrayRef<int64_t> shape) const {
+  int64_t numel = 1;
+  for (int64_t d : shape)
+    numel *= d;
+  if (DenseI64ArrayAttr panel = getPanel()) {
+    int64_t rows = shape.empty() ? 1 : shape[0];
+    int64_t depth = rows ? numel / rows : 0;
+    int64_t r = panel[0], d = panel[1];
+    numel = ((rows + r - 1) / r * r) * ((depth + d - 1) / d * d);
+  }
+  return (numel * getContainer() + 7) / 8;
+}
+
+//===----------------------------------------------------------------------===//
+// PrecisionAttr
+//===----------------------------------------------------------------------===//
+
+LogicalResult
+PrecisionAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                      unsigned weightBits, unsigned actBits,
+                      DenseI32ArrayAttr channelBits, unsigned points) {
+  if (!isValueBits(weightBits))
+    return emitError() << "weight bit-width must be 2..8, got " << weightBits;
+  if (!isValueBits(actBits))
+    return emitError() << "activation bit-width must be 2..8, got " << actBits;
+  if (channelBits)
+    for (int32_t b : channelBits.asArrayRef())
+      if (b < 2 || unsigned(b) > weightBits)
+        return emitError() << "channel bit-width " << b << " must be in 2.."
+                           << weightBits;
+  if (points < 1 || points > 8)
+    return emitError() << "multipoint terms must be 1..8, got " << points;
+  return success();
+}

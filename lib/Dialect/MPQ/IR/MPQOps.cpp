@@ -1,0 +1,319 @@
+//===- MPQOps.cpp - mpq operations ----------------------------------------===//
+
+#include "mpq/Dialect/MPQ/IR/MPQOps.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/OpImplementation.h"
+
+using namespace mlir;
+using namespace mpq;
+
+/// Checks that `params` can describe a value of type `type`: the element type
+/// is wide enough and per-axis parameters have one scale per slice.
+static LogicalResult verifyParamsFor(Operation *op, QuantParamsAttr params,
+                                     Type type, StringRef what) {
+  auto shaped = cast<ShapedType>(type);
+  Type elt = shaped.getElementType();
+  if (auto intTy = dyn_cast<IntegerType>(elt)) {
+    if (intTy.getWidth() < params.getBits())
+      return op->emitOpError() << what << " holds " << params.getBits()
+                               << "-bit values in " << elt
+                               << ", which is too narrow";
+  }
+  if (!params.isPerAxis())
+    return success();
+  int64_t axis = params.getAxis();
+  if (!shaped.hasRank() || axis >= shaped.getRank())
+    return op->emitOpError() << what << " quantization axis " << axis
+                             << " is not a dimension of " << type;
+  int64_t dim = shaped.getDimSize(axis);
+  if (!ShapedType::isDynamic(dim) && dim != params.getNumScales())
+    return op->emitOpError()
+           << what << " has " << params.getNumScales()
+           << " scales but dimension " << axis << " has size " << dim;
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Quantize / dequantize / requantize
+//===----------------------------------------------------------------------===//
+
+LogicalResult QuantizeOp::verify() {
+  return verifyParamsFor(*this, getParams(), getOutput().getType(), "result");
+}
+
+LogicalResult DequantizeOp::verify() {
+  return verifyParamsFor(*this, getParams(), getInput().getType(), "input");
+}
+
+LogicalResult RequantizeOp::verify() {
+  if (failed(verifyParamsFor(*this, getInputParams(), getInput().getType(),
+                             "input")) ||
+      failed(verifyParamsFor(*this, getOutputParams(), getOutput().getType(),
+                             "result")))
+    return failure();
+  if (getInputParams().isPerAxis() && getOutputParams().isPerAxis() &&
+      getInputParams().getAxis() != getOutputParams().getAxis())
+    return emitOpError("input and result are quantized along different axes");
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// PackedConstantOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult PackedConstantOp::verify() {
+  auto type = cast<RankedTensorType>(getOutput().getType());
+  if (!type.hasStaticShape())
+    return emitOpError("result must have a static shape, got ") << type;
+  if (!getData().getElementType().isInteger(8))
+    return emitOpError("packed data must be i8 bytes, got ")
+           << getData().getElementType();
+  int64_t want = getLayout().getPackedBytes(type.getShape());
+  if (getData().getNumElements() != want)
+    return emitOpError() << "packed data has " << getData().getNumElements()
+                         << " bytes, but " << type << " with " << getLayout()
+                         << " needs " << want;
+  if (!getIsSigned() && getLayout().getBits() == 8)
+    return success();
+  // Every unpacked code must lie in the range of `bits`.
+  unsigned bits = getLayout().getBits();
+  int64_t lo = getIsSigned() ? -(int64_t(1) << (bits - 1)) : 0;
+  int64_t hi = getIsSigned() ? (int64_t(1) << (bits - 1)) - 1
+                           : (int64_t(1) << bits) - 1;
+  SmallVector<int8_t> codes = unpack();
+  for (auto [i, c] : llvm::enumerate(codes)) {
+    int64_t v = getIsSigned() ? int64_t(c) : int64_t(uint8_t(c));
+    if (v < lo || v > hi)
+      return emitOpError() << "element " << i << " holds " << v
+                           << ", outside the " << bits << "-bit range";
+  }
+  return success();
+}
+
+SmallVector<int8_t> PackedConstantOp::unpack() {
+  auto type = cast<RankedTensorType>(getOutput().getType());
+  PackingAttr layout = getLayout();
+  unsigned container = layout.getContainer();
+  bool isSigned = getIsSigned();
+  SmallVector<uint8_t> bytes;
+  for (const APInt &b : getData().getValues<APInt>())
+    bytes.push_back(uint8_t(b.getZExtValue()));
+  int64_t numel = type.getNumElements();
+  int64_t rows = type.getRank() ? type.getDimSize(0) : 1;
+  int64_t depth = rows ? numel / rows : 0;
+  int64_t pr = 1, pd = depth ? depth : 1, nDepthBlocks = 1;
+  if (DenseI64ArrayAttr panel = layout.getPanel()) {
+    pr = panel[0];
+    pd = panel[1];
+    nDepthBlocks = (depth + pd - 1) / pd;
+  }
+  SmallVector<int8_t> out(numel);
+  uint8_t mask = uint8_t((1u << container) - 1u);
+  for (int64_t r = 0; r < rows; ++r) {
+    for (int64_t d = 0; d < depth; ++d) {
+      int64_t field =
+          layout.getPanel()
+              ? (((r / pr) * nDepthBlocks + d / pd) * pr + r % pr) * pd + d % pd
+              : r * depth + d;
+      int64_t bit = field * container;
+      uint8_t v = (bytes[bit / 8] >> (bit % 8)) & mask;
+      int32_t code = v;
+      if (isSigned && container < 8 && (v >> (container - 1)))
+        code -= int32_t(1) << container;
+      out[r * depth + d] = int8_t(code);
+    }
+  }
+  return out;
+}
+
+//===----------------------------------------------------------------------===//
+// MultipointWeightOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult MultipointWeightOp::verify() {
+  if (getTerms().empty())
+    return emitOpError("needs at least one term");
+  if (getParams().size() != getTerms().size())
+    return emitOpError() << "needs one quantization parameter per term ("
+                         << getTerms().size() << "), got "
+                         << getParams().size();
+  auto resultType = cast<ShapedType>(getOutput().getType());
+  for (auto [i, term] : llvm::enumerate(getTerms())) {
+    auto tt = cast<ShapedType>(term.getType());
+    if (tt.getShape() != resultType.getShape())
+      return emitOpError() << "term " << i << " has type " << tt
+                           << ", but the result has shape of "
+                           << resultType;
+    auto p = cast<QuantParamsAttr>(getParams()[i]);
+    if (p.isPerAxis() && p.getAxis() != 0)
+      return emitOpError() << "term " << i
+                           << " must be quantized per output channel (axis "
+                              "0) or per tensor";
+    if (failed(verifyParamsFor(*this, p, tt, "term")))
+      return failure();
+  }
+  if (std::optional<ArrayRef<int32_t>> points = getPoints()) {
+    if (!resultType.hasRank() || resultType.getRank() == 0 ||
+        int64_t(points->size()) != resultType.getDimSize(0))
+      return emitOpError() << "needs one point count per output channel, got "
+                           << points->size();
+    for (int32_t n : *points)
+      if (n < 1 || n > int32_t(getTerms().size()))
+        return emitOpError() << "point count " << n << " must be in 1.."
+                             << getTerms().size();
+  }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Conv2DOp / FullyConnectedOp
+//===----------------------------------------------------------------------===//
+
+/// Checks what conv2d and fully_connected share: the weight is an integer
+/// tensor with `weight_params`, or a multipoint weight without them; the bias;
+/// the output type and clamp.
+template <typename OpTy>
+static LogicalResult verifyQuantizedCompute(OpTy op, int64_t outChannels) {
+  Operation *o = op.getOperation();
+  if (failed(verifyParamsFor(o, op.getInputParams(), op.getInput().getType(),
+                             "input")))
+    return failure();
+  if (op.getInputParams().isPerAxis())
+    return op.emitOpError("input must be quantized per tensor");
+  auto wType = cast<ShapedType>(op.getWeight().getType());
+  if (isa<IntegerType>(wType.getElementType())) {
+    if (!op.getWeightParamsAttr())
+      return op.emitOpError("integer weight needs weight_params");
+    QuantParamsAttr wp = op.getWeightParamsAttr();
+    if (wp.isPerAxis() && wp.getAxis() != 0)
+      return op.emitOpError("weight must be quantized per output channel "
+                            "(axis 0) or per tensor");
+    if (failed(verifyParamsFor(o, wp, wType, "weight")))
+      return failure();
+  } else {
+    if (!op.getWeight().template getDefiningOp<MultipointWeightOp>())
+      return op.emitOpError("a float weight must come from "
+                            "mpq.multipoint_weight");
+    if (op.getWeightParamsAttr())
+      return op.emitOpError("a multipoint weight carries its own parameters; "
+                            "weight_params must be absent");
+  }
+  if (Value bias = op.getBias()) {
+    auto bType = cast<ShapedType>(bias.getType());
+    if (bType.getRank() != 1 ||
+        (!ShapedType::isDynamic(outChannels) &&
+         !bType.isDynamicDim(0) && bType.getDimSize(0) != outChannels))
+      return op.emitOpError() << "bias must be [" << outChannels
+                              << "], got " << bType;
+  }
+  auto outType = cast<ShapedType>(op.getOutput().getType());
+  if (QuantParamsAttr outP = op.getOutputParamsAttr()) {
+    if (outP.isPerAxis())
+      return op.emitOpError("output must be quantized per tensor");
+    if (failed(verifyParamsFor(o, outP, outType, "result")))
+      return failure();
+    int64_t lo = op.getClampMin().value_or(outP.getQMin());
+    int64_t hi = op.getClampMax().value_or(outP.getQMax());
+    if (lo < outP.getQMin() || hi > outP.getQMax() || lo > hi)
+      return op.emitOpError() << "clamp [" << lo << ", " << hi
+                              << "] must lie within the output range ["
+                              << outP.getQMin() << ", " << outP.getQMax()
+                              << "]";
+  } else {
+    if (!outType.getElementType().isInteger(32))
+      return op.emitOpError("without output_params the result is the int32 "
+                            "accumulator, got ")
+             << outType.getElementType();
+    if (op.getClampMin() || op.getClampMax())
+      return op.emitOpError("clamp needs output_params");
+  }
+  return success();
+}
+
+static int64_t convOutSize(int64_t in, int64_t k, int64_t padA, int64_t padB,
+                           int64_t stride, int64_t dilation) {
+  if (ShapedType::isDynamic(in) || ShapedType::isDynamic(k))
+    return ShapedType::kDynamic;
+  int64_t eff = (k - 1) * dilation + 1;
+  return (in + padA + padB - eff) / stride + 1;
+}
+
+LogicalResult Conv2DOp::verify() {
+  auto inType = cast<ShapedType>(getInput().getType());
+  auto wType = cast<ShapedType>(getWeight().getType());
+  auto outType = cast<ShapedType>(getOutput().getType());
+  if (!inType.hasRank() || inType.getRank() != 4)
+    return emitOpError("input must be NHWC (rank 4), got ") << inType;
+  if (wType.getRank() != 4)
+    return emitOpError("weight must be OHWI (rank 4), got ") << wType;
+  if (!outType.hasRank() || outType.getRank() != 4)
+    return emitOpError("result must be NHWC (rank 4), got ") << outType;
+  if (getPad().size() != 4)
+    return emitOpError("pad must be [top, bottom, left, right]");
+  if (getStride().size() != 2 || getDilation().size() != 2)
+    return emitOpError("stride and dilation need two entries each");
+  if (llvm::any_of(getPad(), [](int64_t p) { return p < 0; }))
+    return emitOpError("pads must be non-negative");
+  if (llvm::any_of(getStride(), [](int64_t s) { return s < 1; }) ||
+      llvm::any_of(getDilation(), [](int64_t d) { return d < 1; }))
+    return emitOpError("strides and dilations must be positive");
+  int64_t groups = getGroups();
+  int64_t c = inType.getDimSize(3), o = wType.getDimSize(0);
+  if (groups < 1)
+    return emitOpError("groups must be positive, got ") << groups;
+  if (!ShapedType::isDynamic(c)) {
+    if (c % groups != 0)
+      return emitOpError() << c << " input channels do not split into "
+                           << groups << " groups";
+    if (!wType.isDynamicDim(3) && wType.getDimSize(3) != c / groups)
+      return emitOpError() << "weight has " << wType.getDimSize(3)
+                           << " input channels per group, expected "
+                           << c / groups;
+  }
+  if (!ShapedType::isDynamic(o) && o % groups != 0)
+    return emitOpError() << o << " output channels do not split into "
+                         << groups << " groups";
+  if (!outType.isDynamicDim(3) && !ShapedType::isDynamic(o) &&
+      outType.getDimSize(3) != o)
+    return emitOpError() << "result has " << outType.getDimSize(3)
+                         << " channels, weight has " << o;
+  for (int i = 0; i < 2; ++i) {
+    int64_t want =
+        convOutSize(inType.getDimSize(1 + i), wType.getDimSize(1 + i),
+                    getPad()[2 * i], getPad()[2 * i + 1], getStride()[i],
+                    getDilation()[i]);
+    int64_t got = outType.getDimSize(1 + i);
+    if (!ShapedType::isDynamic(want) && !ShapedType::isDynamic(got) &&
+        want != got)
+      return emitOpError() << "result spatial dimension " << i << " is "
+                           << got << ", expected " << want;
+  }
+  return verifyQuantizedCompute(*this, o);
+}
+
+LogicalResult FullyConnectedOp::verify() {
+  auto inType = cast<ShapedType>(getInput().getType());
+  auto wType = cast<ShapedType>(getWeight().getType());
+  auto outType = cast<ShapedType>(getOutput().getType());
+  if (!inType.hasRank() || inType.getRank() != 2)
+    return emitOpError("input must be [N, K], got ") << inType;
+  if (wType.getRank() != 2)
+    return emitOpError("weight must be [M, K], got ") << wType;
+  if (!outType.hasRank() || outType.getRank() != 2)
+    return emitOpError("result must be [N, M], got ") << outType;
+  int64_t k = inType.getDimSize(1), wk = wType.getDimSize(1);
+  if (!ShapedType::isDynamic(k) && !ShapedType::isDynamic(wk) && k != wk)
+    return emitOpError() << "input has " << k << " features, weight has "
+                         << wk;
+  int64_t m = wType.getDimSize(0);
+  if (!outType.isDynamicDim(1) && !ShapedType::isDynamic(m) &&
+      outType.getDimSize(1) != m)
+    return emitOpError() << "result has " << outType.getDimSize(1)
+                         << " features, weight has " << m;
+  return verifyQuantizedCompute(*this, m);
+}
+
+#define GET_OP_CLASSES
+#include "mpq/Dialect/MPQ/IR/MPQOps.cpp.inc"

@@ -1,0 +1,162 @@
+#!/usr/bin/python3
+"""Runs ONNX's own backend node tests (Debian's libonnx-testdata) through
+mpq-translate --import-onnx and mpq-run, and compares with the expected
+outputs.
+
+Every node test whose ops are all in mpq's supported set is run. Weights,
+shapes and other parameter inputs of the test graphs are frozen into
+initializers first (mpq compiles a network with constant weights, as any
+deployment compiler does); data inputs stay runtime inputs. A test that fails
+must be listed with its reason in expected-failures.txt beside this script;
+a listed test that passes is an error too, so the list stays honest.
+
+Usage: run_onnx_node_tests.py --bin BUILD/bin [--data DIR] [--only PATTERN]
+Prints one line per test and closes with 'N passed, N failed'.
+"""
+import argparse
+import fnmatch
+import os
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+import onnx
+from onnx import numpy_helper
+
+SUPPORTED = {
+    "Conv", "Gemm", "MatMul", "Relu", "Clip", "LeakyRelu", "Sigmoid",
+    "HardSwish", "HardSigmoid", "Add", "Sub", "Mul", "MaxPool", "AveragePool",
+    "GlobalAveragePool", "Flatten", "Reshape", "Transpose", "Concat",
+    "Softmax", "BatchNormalization", "Constant", "Identity", "Dropout", "Pad",
+}
+# Ops whose every input is data; for the others only input 0 is data and the
+# rest (weights, shapes, pads, clip bounds, BN statistics) are frozen.
+ALL_DATA = {"Add", "Sub", "Mul", "MatMul", "Concat", "Gemm"}
+
+RTOL, ATOL = 1e-4, 1e-5
+
+
+def load_tensor(path):
+    t = onnx.TensorProto()
+    with open(path, "rb") as f:
+        t.ParseFromString(f.read())
+    return numpy_helper.to_array(t)
+
+
+def data_inputs(model):
+    """Names of graph inputs that stay runtime inputs."""
+    keep = set()
+    for node in model.graph.node:
+        for k, name in enumerate(node.input):
+            if node.op_type in ALL_DATA or k == 0:
+                keep.add(name)
+    return keep
+
+
+def run_test(test_dir, bindir, tmp):
+    model = onnx.load(os.path.join(test_dir, "model.onnx"))
+    ops = {n.op_type for n in model.graph.node}
+    if not ops <= SUPPORTED:
+        return None, "ops not supported: " + ",".join(sorted(ops - SUPPORTED))
+    inits = {i.name for i in model.graph.initializer}
+    inputs = [i for i in model.graph.input if i.name not in inits]
+    keep = data_inputs(model)
+    sets = sorted(d for d in os.listdir(test_dir) if d.startswith("test_data_set"))
+    for ds in sets:
+        dsdir = os.path.join(test_dir, ds)
+        vals = [load_tensor(os.path.join(dsdir, f"input_{k}.pb"))
+                for k in range(len(inputs))]
+        m = onnx.ModelProto()
+        m.CopyFrom(model)
+        runtime = []
+        for info, v in zip(inputs, vals):
+            if info.name in keep:
+                runtime.append(v)
+                continue
+            m.graph.initializer.append(numpy_helper.from_array(v, info.name))
+        mpath = os.path.join(tmp, "model.onnx")
+        onnx.save(m, mpath)
+        mlir = os.path.join(tmp, "model.mlir")
+        p = subprocess.run([os.path.join(bindir, "mpq-translate"),
+                            "--import-onnx", mpath, "-o", mlir],
+                           capture_output=True, text=True)
+        if p.returncode != 0:
+            return False, "import: " + p.stderr.strip().splitlines()[-1]
+        args = [os.path.join(bindir, "mpq-run"), mlir]
+        for k, v in enumerate(runtime):
+            ip = os.path.join(tmp, f"in{k}.npy")
+            np.save(ip, v)
+            args += ["-i", ip]
+        nout = len(model.graph.output)
+        outs = [os.path.join(tmp, f"out{k}.npy") for k in range(nout)]
+        for o in outs:
+            args += ["-o", o]
+        p = subprocess.run(args, capture_output=True, text=True)
+        if p.returncode != 0:
+            msg = (p.stderr.strip().splitlines() or ["exit %d" % p.returncode])
+            return False, "run: " + msg[-1]
+        for k, o in enumerate(outs):
+            want = load_tensor(os.path.join(dsdir, f"output_{k}.pb"))
+            got = np.load(o)
+            if got.shape != want.shape:
+                return False, f"{ds} output {k}: shape {got.shape} != {want.shape}"
+            if not np.allclose(got, want.astype(got.dtype), rtol=RTOL, atol=ATOL):
+                err = np.max(np.abs(got.astype(np.float64) - want))
+                return False, f"{ds} output {k}: max abs error {err:.3g}"
+    return True, f"{len(sets)} data set(s)"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bin", required=True)
+    ap.add_argument("--data", default="/usr/share/libonnx-testdata/data/node")
+    ap.add_argument("--only", default="*")
+    ap.add_argument("--expected",
+                    default=os.path.join(os.path.dirname(__file__),
+                                         "expected-failures.txt"))
+    a = ap.parse_args()
+    if not os.path.isdir(a.data):
+        print(f"error: {a.data} not found (apt-get install libonnx-testdata)")
+        sys.exit(2)
+    expected = {}
+    with open(a.expected) as f:
+        for line in f:
+            line = line.strip()
+            if line and not line.startswith("#"):
+                name, _, reason = line.partition(" ")
+                expected[name] = reason.strip()
+    passed = failed = xfail = skipped = 0
+    bad = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for t in sorted(os.listdir(a.data)):
+            if not fnmatch.fnmatch(t, a.only):
+                continue
+            ok, msg = run_test(os.path.join(a.data, t), a.bin, tmp)
+            if ok is None:
+                skipped += 1
+                continue
+            if ok and t not in expected:
+                passed += 1
+                print(f"PASS  {t}: {msg}")
+            elif ok:
+                failed += 1
+                bad.append(t)
+                print(f"XPASS {t}: listed as failing ({expected[t]}) but passes")
+            elif t in expected:
+                xfail += 1
+                print(f"XFAIL {t}: {msg}  [{expected[t]}]")
+            else:
+                failed += 1
+                bad.append(t)
+                print(f"FAIL  {t}: {msg}")
+    print(f"\n{passed} conformance tests pass, {xfail} expected failures "
+          f"(listed with reasons), {skipped} tests use unsupported ops")
+    if bad:
+        print("unexpected: " + " ".join(bad))
+    print(f"{passed + xfail} passed, {failed} failed")
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
