@@ -1147,6 +1147,10 @@ LogicalResult Importer::importReshape(const onnx::NodeProto &n) {
                         << (hasInput(n, 1) ? n.input(1) : "")
                         << "' must be a constant; computed shapes cannot be "
                            "resolved";
+  if (sc->isFloat || sc->shape.size() != 1)
+    return nodeError(n) << "the target shape must be a 1-D int64 tensor, got "
+                        << (sc->isFloat ? "float " : "") << "shape "
+                        << shapeStr(sc->shape);
   bool allowZero = attrInt(n, "allowzero", 0) != 0;
   ArrayRef<int64_t> in = xIn->shape;
   Shape to;
