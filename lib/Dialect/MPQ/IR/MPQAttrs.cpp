@@ -142,6 +142,56 @@ int64_t PackingAttr::getPackedBytes(ArrayRef<int64_t> shape) const {
   return (numel * getContainer() + 7) / 8;
 }
 
+int64_t PackingAttr::getFieldIndex(int64_t row, int64_t col,
+                                   int64_t depth) const {
+  DenseI64ArrayAttr panel = getPanel();
+  if (!panel)
+    return row * depth + col;
+  int64_t pr = panel[0], pd = panel[1];
+  int64_t depthBlocks = (depth + pd - 1) / pd;
+  return (((row / pr) * depthBlocks + col / pd) * pr + row % pr) * pd +
+         col % pd;
+}
+
+SmallVector<int8_t> PackingAttr::pack(ArrayRef<int8_t> codes,
+                                      ArrayRef<int64_t> shape) const {
+  SmallVector<int8_t> bytes(getPackedBytes(shape), 0);
+  int64_t rows = shape.empty() ? 1 : shape[0];
+  int64_t depth = rows ? int64_t(codes.size()) / rows : 0;
+  unsigned container = getContainer();
+  unsigned mask = (1u << container) - 1u;
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t d = 0; d < depth; ++d) {
+      int64_t bit = getFieldIndex(r, d, depth) * container;
+      unsigned v = unsigned(uint8_t(codes[r * depth + d])) & mask;
+      bytes[bit / 8] = int8_t(uint8_t(bytes[bit / 8]) | (v << (bit % 8)));
+    }
+  return bytes;
+}
+
+SmallVector<int8_t> PackingAttr::unpack(ArrayRef<uint8_t> bytes,
+                                        ArrayRef<int64_t> shape,
+                                        bool isSigned) const {
+  int64_t numel = 1;
+  for (int64_t d : shape)
+    numel *= d;
+  int64_t rows = shape.empty() ? 1 : shape[0];
+  int64_t depth = rows ? numel / rows : 0;
+  unsigned container = getContainer();
+  uint8_t mask = uint8_t((1u << container) - 1u);
+  SmallVector<int8_t> out(numel);
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t d = 0; d < depth; ++d) {
+      int64_t bit = getFieldIndex(r, d, depth) * container;
+      uint8_t v = (bytes[bit / 8] >> (bit % 8)) & mask;
+      int32_t code = v;
+      if (isSigned && container < 8 && (v >> (container - 1)))
+        code -= int32_t(1) << container;
+      out[r * depth + d] = int8_t(code);
+    }
+  return out;
+}
+
 //===----------------------------------------------------------------------===//
 // PrecisionAttr
 //===----------------------------------------------------------------------===//

@@ -93,39 +93,12 @@ LogicalResult PackedConstantOp::verify() {
 }
 
 SmallVector<int8_t> PackedConstantOp::unpack() {
-  auto type = cast<RankedTensorType>(getOutput().getType());
-  PackingAttr layout = getLayout();
-  unsigned container = layout.getContainer();
-  bool isSigned = getIsSigned();
   SmallVector<uint8_t> bytes;
   for (const APInt &b : getData().getValues<APInt>())
     bytes.push_back(uint8_t(b.getZExtValue()));
-  int64_t numel = type.getNumElements();
-  int64_t rows = type.getRank() ? type.getDimSize(0) : 1;
-  int64_t depth = rows ? numel / rows : 0;
-  int64_t pr = 1, pd = depth ? depth : 1, nDepthBlocks = 1;
-  if (DenseI64ArrayAttr panel = layout.getPanel()) {
-    pr = panel[0];
-    pd = panel[1];
-    nDepthBlocks = (depth + pd - 1) / pd;
-  }
-  SmallVector<int8_t> out(numel);
-  uint8_t mask = uint8_t((1u << container) - 1u);
-  for (int64_t r = 0; r < rows; ++r) {
-    for (int64_t d = 0; d < depth; ++d) {
-      int64_t field =
-          layout.getPanel()
-              ? (((r / pr) * nDepthBlocks + d / pd) * pr + r % pr) * pd + d % pd
-              : r * depth + d;
-      int64_t bit = field * container;
-      uint8_t v = (bytes[bit / 8] >> (bit % 8)) & mask;
-      int32_t code = v;
-      if (isSigned && container < 8 && (v >> (container - 1)))
-        code -= int32_t(1) << container;
-      out[r * depth + d] = int8_t(code);
-    }
-  }
-  return out;
+  return getLayout().unpack(
+      bytes, cast<RankedTensorType>(getOutput().getType()).getShape(),
+      getIsSigned());
 }
 
 //===----------------------------------------------------------------------===//

@@ -84,6 +84,17 @@ def MPQ_PackingAttr : MPQ_Attr<"Packing", "packing"> {
   let extraClassDeclaration = [{
     /// Number of bytes needed to hold a tensor of the given shape.
     int64_t getPackedBytes(::llvm::ArrayRef<int64_t> shape) const;
+    /// Packs one code per element (row-major, of `shape`) into bytes. Codes
+    /// are truncated to `container` bits (two's complement for signed).
+    ::llvm::SmallVector<int8_t> pack(::llvm::ArrayRef<int8_t> codes,
+                                     ::llvm::ArrayRef<int64_t> shape) const;
+    /// Inverse of `pack`: one code per element, sign-extended if `isSigned`.
+    ::llvm::SmallVector<int8_t> unpack(::llvm::ArrayRef<uint8_t> bytes,
+                                       ::llvm::ArrayRef<int64_t> shape,
+                                       bool isSigned) const;
+    /// Index of the field that holds element (row, col) of the 2-D view
+    /// [shape[0], numel / shape[0]].
+    int64_t getFieldIndex(int64_t row, int64_t col, int64_t depth) const;
   }];
 }
 
