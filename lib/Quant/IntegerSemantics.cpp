@@ -1,0 +1,83 @@
+//===- IntegerSemantics.cpp - the one definition of mpq integer math ------===//
+
+#include "mpq/Quant/IntegerSemantics.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+using namespace mpq;
+
+static int32_t saturate32(int64_t v) {
+  return int32_t(std::clamp<int64_t>(v, std::numeric_limits<int32_t>::min(),
+                                     std::numeric_limits<int32_t>::max()));
+}
+
+FixedPointMultiplier mpq::quantizeMultiplier(double m) {
+  FixedPointMultiplier r;
+  if (!(m > 0.0) || !std::isfinite(m))
+    return r;
+  int exp;
+  double frac = std::frexp(m, &exp); // m = frac * 2^exp, frac in [0.5, 1)
+  int64_t mant = int64_t(std::llround(frac * double(int64_t(1) << 31)));
+  if (mant == (int64_t(1) << 31)) { // rounding carried into the next power
+    mant /= 2;
+    ++exp;
+  }
+  int shift = 31 - exp;
+  if (shift > 62) {
+    // Too small: shrink the mantissa until the shift fits, or give up.
+    mant >>= (shift - 62);
+    shift = 62;
+    if (mant == 0)
+      return r;
+  }
+  if (shift < 0) { // too large: saturate
+    mant = (int64_t(1) << 31) - 1;
+    shift = 0;
+  }
+  r.mantissa = int32_t(mant);
+  r.shift = shift;
+  return r;
+}
+
+int32_t mpq::applyMultiplier(int32_t acc, FixedPointMultiplier m) {
+  int64_t prod = int64_t(acc) * int64_t(m.mantissa); // |prod| < 2^62
+  if (m.shift == 0)
+    return saturate32(prod);
+  // Round half up: add 2^(shift-1) then arithmetic shift right (floor).
+  int64_t rounded = (prod + (int64_t(1) << (m.shift - 1))) >> m.shift;
+  return saturate32(rounded);
+}
+
+int32_t mpq::requantize(int32_t acc, FixedPointMultiplier m,
+                        int32_t zeroPoint, int32_t lo, int32_t hi) {
+  int64_t v = int64_t(applyMultiplier(acc, m)) + zeroPoint;
+  return int32_t(std::clamp<int64_t>(v, lo, hi));
+}
+
+int32_t mpq::quantizeFloat(float x, float invScale, int32_t zeroPoint,
+                           int32_t lo, int32_t hi) {
+  float scaled = x * invScale;
+  if (std::isnan(scaled))
+    return int32_t(std::clamp<int64_t>(zeroPoint, lo, hi));
+  // nearbyint under the default rounding mode is round-half-even.
+  float r = std::nearbyint(scaled);
+  int64_t q;
+  if (r >= 2147483648.0f)
+    q = std::numeric_limits<int32_t>::max();
+  else if (r < -2147483648.0f)
+    q = std::numeric_limits<int32_t>::min();
+  else
+    q = int64_t(r);
+  return int32_t(std::clamp<int64_t>(q + zeroPoint, lo, hi));
+}
+
+int32_t mpq::quantizeBias(double bias, double inScale, double weightScale) {
+  double v = std::nearbyint(bias / (inScale * weightScale));
+  if (v >= 2147483647.0)
+    return std::numeric_limits<int32_t>::max();
+  if (v <= -2147483648.0)
+    return std::numeric_limits<int32_t>::min();
+  return int32_t(v);
+}

@@ -1,0 +1,163 @@
+//===- Quantizer.cpp - scale selection: max-abs, percentile, MMSE ---------===//
+
+#include "mpq/Quant/Quantizer.h"
+
+#include <algorithm>
+#include <cmath>
+
+using namespace mpq;
+
+QuantRange QuantRange::get(unsigned bits, bool isSigned, bool narrow) {
+  QuantRange r;
+  if (isSigned) {
+    r.qmax = (int64_t(1) << (bits - 1)) - 1;
+    r.qmin = narrow ? -r.qmax : -r.qmax - 1;
+  } else {
+    r.qmin = 0;
+    r.qmax = (int64_t(1) << bits) - 1;
+  }
+  return r;
+}
+
+double AffineQuant::snap(double x) const {
+  double q = std::nearbyint(x / scale) + double(zeroPoint);
+  q = std::clamp(q, double(range.qmin), double(range.qmax));
+  return scale * (q - double(zeroPoint));
+}
+
+double mpq::quantizationSSE(llvm::ArrayRef<float> w, const AffineQuant &q) {
+  double sse = 0.0;
+  for (float x : w) {
+    double e = double(x) - q.snap(x);
+    sse += e * e;
+  }
+  return sse;
+}
+
+static double maxAbs(llvm::ArrayRef<float> w) {
+  double m = 0.0;
+  for (float x : w)
+    m = std::max(m, double(std::fabs(x)));
+  return m;
+}
+
+AffineQuant mpq::maxAbsQuant(llvm::ArrayRef<float> w, QuantRange r) {
+  AffineQuant q;
+  q.range = r;
+  double m = maxAbs(w);
+  q.scale = m > 0.0 ? m / double(r.qmax) : 1.0;
+  return q;
+}
+
+AffineQuant mpq::mmseQuant(llvm::ArrayRef<float> w, QuantRange r, int grid,
+                           int refineIters) {
+  AffineQuant best = maxAbsQuant(w, r);
+  double m = maxAbs(w);
+  if (m == 0.0)
+    return best;
+  double bestErr = quantizationSSE(w, best);
+  for (int j = std::max(1, grid / 10); j <= grid; ++j) {
+    AffineQuant q = best;
+    q.scale = m * double(j) / double(grid) / double(r.qmax);
+    double e = quantizationSSE(w, q);
+    if (e < bestErr) {
+      bestErr = e;
+      best = q;
+    }
+  }
+  // Alternating least squares on the scale, with the codes fixed per step.
+  for (int it = 0; it < refineIters; ++it) {
+    double qw = 0.0, qq = 0.0;
+    for (float x : w) {
+      double c = std::clamp(std::nearbyint(double(x) / best.scale),
+                            double(r.qmin), double(r.qmax));
+      qw += c * double(x);
+      qq += c * c;
+    }
+    if (qq == 0.0 || qw <= 0.0)
+      break;
+    AffineQuant q = best;
+    q.scale = qw / qq;
+    double e = quantizationSSE(w, q);
+    if (!(e < bestErr))
+      break;
+    bestErr = e;
+    best = q;
+  }
+  return best;
+}
+
+AffineQuant mpq::rangeQuant(double lo, double hi, QuantRange r,
+                            bool symmetric) {
+  lo = std::min(lo, 0.0);
+  hi = std::max(hi, 0.0);
+  AffineQuant q;
+  q.range = r;
+  if (symmetric && r.qmin < 0) {
+    double m = std::max(-lo, hi);
+    q.scale = m > 0.0 ? m / double(r.qmax) : 1.0;
+    q.zeroPoint = 0;
+    return q;
+  }
+  if (hi - lo <= 0.0)
+    return q;
+  q.scale = (hi - lo) / double(r.qmax - r.qmin);
+  q.zeroPoint = std::clamp<int64_t>(
+      int64_t(std::nearbyint(double(r.qmin) - lo / q.scale)), r.qmin, r.qmax);
+  return q;
+}
+
+Histogram::Histogram(double lo, double hi, int bins)
+    : lo_(lo), hi_(hi > lo ? hi : lo + 1.0), counts_(std::max(bins, 1), 0) {
+  width_ = (hi_ - lo_) / double(counts_.size());
+}
+
+void Histogram::add(llvm::ArrayRef<float> values) {
+  int64_t n = int64_t(counts_.size());
+  for (float x : values) {
+    if (std::isnan(x))
+      continue;
+    int64_t b = int64_t((double(x) - lo_) / width_);
+    ++counts_[std::clamp<int64_t>(b, 0, n - 1)];
+  }
+  total_ += int64_t(values.size());
+}
+
+double Histogram::percentile(double p) const {
+  double target = p * double(total_);
+  double acc = 0.0;
+  for (size_t b = 0; b < counts_.size(); ++b) {
+    acc += double(counts_[b]);
+    if (acc >= target)
+      return lo_ + width_ * double(b + 1);
+  }
+  return hi_;
+}
+
+double Histogram::sse(const AffineQuant &q) const {
+  double sse = 0.0;
+  for (size_t b = 0; b < counts_.size(); ++b) {
+    if (!counts_[b])
+      continue;
+    double x = lo_ + width_ * (double(b) + 0.5);
+    double e = x - q.snap(x);
+    sse += double(counts_[b]) * e * e;
+  }
+  return sse;
+}
+
+AffineQuant mpq::mmseActivationQuant(const Histogram &h, QuantRange r,
+                                     bool symmetric, int grid) {
+  AffineQuant best = rangeQuant(h.lo(), h.hi(), r, symmetric);
+  double bestErr = h.sse(best);
+  for (int j = std::max(1, grid / 10); j < grid; ++j) {
+    double t = double(j) / double(grid);
+    AffineQuant q = rangeQuant(h.lo() * t, h.hi() * t, r, symmetric);
+    double e = h.sse(q);
+    if (e < bestErr) {
+      bestErr = e;
+      best = q;
+    }
+  }
+  return best;
+}

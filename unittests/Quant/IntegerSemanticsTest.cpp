@@ -1,0 +1,96 @@
+//===- IntegerSemanticsTest.cpp - fixed-point requantization --------------===//
+
+#include "mpq/Quant/IntegerSemantics.h"
+
+#include "gtest/gtest.h"
+
+#include <cmath>
+#include <random>
+
+using namespace mpq;
+
+namespace {
+
+/// Exact reference: round-half-up of acc * mantissa / 2^shift, computed with
+/// 128-bit integers as the rational it is.
+int64_t exactRequant(int32_t acc, FixedPointMultiplier m) {
+  __int128 p = __int128(acc) * m.mantissa;
+  __int128 d = __int128(1) << m.shift;
+  // floor((2p + d) / 2d) is round-half-up of p/d for any sign of p.
+  __int128 num = 2 * p + d, den = 2 * d;
+  __int128 q = num / den;
+  if ((num % den != 0) && ((num < 0) != (den < 0)))
+    --q;
+  return int64_t(q);
+}
+
+TEST(IntegerSemantics, MultiplierIsNormalisedAndAccurate) {
+  std::mt19937_64 rng(1);
+  std::uniform_real_distribution<double> logm(-30.0, 30.0);
+  for (int i = 0; i < 20000; ++i) {
+    double m = std::exp2(logm(rng));
+    FixedPointMultiplier f = quantizeMultiplier(m);
+    ASSERT_GE(f.mantissa, int32_t(1) << 30) << m;
+    ASSERT_GE(f.shift, 0);
+    ASSERT_LE(f.shift, 62);
+    double back = double(f.mantissa) * std::exp2(-f.shift);
+    ASSERT_LE(std::fabs(back - m) / m, std::exp2(-30)) << m;
+  }
+}
+
+TEST(IntegerSemantics, TinyAndHugeMultipliers) {
+  EXPECT_EQ(quantizeMultiplier(0.0).mantissa, 0);
+  EXPECT_EQ(quantizeMultiplier(-1.0).mantissa, 0);
+  EXPECT_EQ(quantizeMultiplier(1e-30).mantissa, 0);
+  FixedPointMultiplier big = quantizeMultiplier(1e12);
+  EXPECT_EQ(big.shift, 0);
+  EXPECT_EQ(applyMultiplier(1 << 20, big), INT32_MAX);
+  FixedPointMultiplier one = quantizeMultiplier(1.0);
+  EXPECT_EQ(one.mantissa, int32_t(1) << 30);
+  EXPECT_EQ(one.shift, 30);
+  EXPECT_EQ(applyMultiplier(-12345, one), -12345);
+}
+
+TEST(IntegerSemantics, RequantizationMatchesExactRationalReference) {
+  std::mt19937_64 rng(2);
+  std::uniform_int_distribution<int32_t> acc(INT32_MIN, INT32_MAX);
+  std::uniform_int_distribution<int32_t> small(-100000, 100000);
+  std::uniform_real_distribution<double> logm(-24.0, 0.0);
+  for (int i = 0; i < 200000; ++i) {
+    FixedPointMultiplier m = quantizeMultiplier(std::exp2(logm(rng)));
+    int32_t a = (i & 1) ? acc(rng) : small(rng);
+    int64_t want = exactRequant(a, m);
+    want = std::max<int64_t>(INT32_MIN, std::min<int64_t>(INT32_MAX, want));
+    ASSERT_EQ(applyMultiplier(a, m), want) << a << " " << m.mantissa << " "
+                                           << m.shift;
+  }
+}
+
+TEST(IntegerSemantics, TiesRoundUp) {
+  // M = 0.5: 3 * 0.5 = 1.5 -> 2, -3 * 0.5 = -1.5 -> -1.
+  FixedPointMultiplier half = quantizeMultiplier(0.5);
+  EXPECT_EQ(applyMultiplier(3, half), 2);
+  EXPECT_EQ(applyMultiplier(-3, half), -1);
+  EXPECT_EQ(applyMultiplier(-5, half), -2);
+  EXPECT_EQ(requantize(1000, half, -128, -128, 127), 127);
+  EXPECT_EQ(requantize(-1000, half, 10, -128, 127), -128);
+  EXPECT_EQ(requantize(7, half, 10, -128, 127), 14);
+}
+
+TEST(IntegerSemantics, QuantizeFloatRoundsHalfToEven) {
+  EXPECT_EQ(quantizeFloat(2.5f, 1.0f, 0, -128, 127), 2);
+  EXPECT_EQ(quantizeFloat(3.5f, 1.0f, 0, -128, 127), 4);
+  EXPECT_EQ(quantizeFloat(-2.5f, 1.0f, 0, -128, 127), -2);
+  EXPECT_EQ(quantizeFloat(1e9f, 1.0f, 0, -128, 127), 127);
+  EXPECT_EQ(quantizeFloat(-1e30f, 1.0f, 3, -7, 7), -7);
+  EXPECT_EQ(quantizeFloat(NAN, 1.0f, 3, -7, 7), 3);
+  EXPECT_EQ(quantizeFloat(0.26f, 10.0f, 5, 0, 255), 8);
+}
+
+TEST(IntegerSemantics, BiasRounding) {
+  EXPECT_EQ(quantizeBias(0.25, 0.1, 1.0), 2);  // 2.5 -> 2 (ties to even)
+  EXPECT_EQ(quantizeBias(0.35, 0.1, 1.0), 4);  // 3.5 -> 4
+  EXPECT_EQ(quantizeBias(1e12, 1e-3, 1e-3), INT32_MAX);
+}
+
+} // namespace

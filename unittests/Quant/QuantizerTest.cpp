@@ -1,0 +1,104 @@
+//===- QuantizerTest.cpp - max-abs, MMSE and histogram quantizers ---------===//
+
+#include "mpq/Quant/Quantizer.h"
+
+#include "gtest/gtest.h"
+
+#include <cmath>
+#include <random>
+
+using namespace mpq;
+
+namespace {
+
+std::vector<float> sample(int n, bool laplace, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::normal_distribution<float> g(0.0f, 1.0f);
+  std::exponential_distribution<float> e(1.0f);
+  std::bernoulli_distribution s(0.5);
+  std::vector<float> v(n);
+  for (float &x : v)
+    x = laplace ? (s(rng) ? 1.0f : -1.0f) * e(rng) : g(rng);
+  return v;
+}
+
+TEST(Quantizer, Ranges) {
+  QuantRange r = QuantRange::get(4, true, true);
+  EXPECT_EQ(r.qmin, -7);
+  EXPECT_EQ(r.qmax, 7);
+  r = QuantRange::get(8, true, false);
+  EXPECT_EQ(r.qmin, -128);
+  EXPECT_EQ(r.qmax, 127);
+  r = QuantRange::get(2, false, false);
+  EXPECT_EQ(r.qmin, 0);
+  EXPECT_EQ(r.qmax, 3);
+}
+
+// MMSE is never worse than max-abs (papers.md C5.1), over many kernels,
+// bit-widths and both distributions.
+TEST(Quantizer, MMSENeverWorseThanMaxAbs) {
+  for (unsigned bits : {2u, 3u, 4u, 6u, 8u})
+    for (int seed = 0; seed < 40; ++seed) {
+      std::vector<float> w = sample(576, seed % 2, seed);
+      QuantRange r = QuantRange::get(bits, true, true);
+      double mse = quantizationSSE(w, mmseQuant(w, r));
+      double ma = quantizationSSE(w, maxAbsQuant(w, r));
+      ASSERT_LE(mse, ma * (1 + 1e-12)) << bits << " " << seed;
+    }
+}
+
+// The expected size of the gain at 4 bits on 576-element kernels (papers.md
+// sanity figure: about 1.3x for Gaussian kernels; claim C5.1: >= 20%
+// reduction on average).
+TEST(Quantizer, MMSEGainAtFourBits) {
+  double sumRatio = 0;
+  int n = 0;
+  for (int seed = 0; seed < 50; ++seed) {
+    std::vector<float> w = sample(576, false, 100 + seed);
+    QuantRange r = QuantRange::get(4, true, true);
+    sumRatio += quantizationSSE(w, mmseQuant(w, r)) /
+                quantizationSSE(w, maxAbsQuant(w, r));
+    ++n;
+  }
+  EXPECT_LT(sumRatio / n, 0.8);
+}
+
+TEST(Quantizer, ZeroTensor) {
+  std::vector<float> w(16, 0.0f);
+  QuantRange r = QuantRange::get(4, true, true);
+  AffineQuant q = mmseQuant(w, r);
+  EXPECT_GT(q.scale, 0.0);
+  EXPECT_EQ(quantizationSSE(w, q), 0.0);
+}
+
+TEST(Quantizer, RangeQuantAffineCoversRange) {
+  QuantRange r = QuantRange::get(8, true, false);
+  AffineQuant q = rangeQuant(-0.8, 2.0, r, /*symmetric=*/false);
+  EXPECT_NEAR(q.snap(-0.8), -0.8, q.scale / 2 + 1e-9);
+  EXPECT_NEAR(q.snap(2.0), 2.0, q.scale / 2 + 1e-9);
+  EXPECT_NEAR(q.snap(0.0), 0.0, 1e-12); // zero is exact
+  QuantRange u = QuantRange::get(8, false, false);
+  AffineQuant qu = rangeQuant(0.0, 6.0, u, false);
+  EXPECT_EQ(qu.zeroPoint, 0);
+  EXPECT_DOUBLE_EQ(qu.scale, 6.0 / 255);
+}
+
+TEST(Quantizer, HistogramPercentileAndMMSE) {
+  std::vector<float> v = sample(20000, true, 7);
+  float lo = *std::min_element(v.begin(), v.end());
+  float hi = *std::max_element(v.begin(), v.end());
+  Histogram h(lo, hi, 2048);
+  h.add(v);
+  EXPECT_EQ(h.total(), 20000);
+  std::vector<float> sorted(v);
+  std::sort(sorted.begin(), sorted.end());
+  double p99 = sorted[size_t(0.99 * sorted.size())];
+  EXPECT_NEAR(h.percentile(0.99), p99, 2 * (hi - lo) / 2048);
+  QuantRange r = QuantRange::get(4, true, false);
+  AffineQuant full = rangeQuant(lo, hi, r, true);
+  AffineQuant best = mmseActivationQuant(h, r, true);
+  // C5.1: >= 30% reduction for 4-bit activations (Laplace, 20k elements).
+  EXPECT_LT(quantizationSSE(v, best), 0.7 * quantizationSSE(v, full));
+}
+
+} // namespace
