@@ -512,3 +512,132 @@ func.func @f(%x: tensor<1x4x4x3xi8>, %w: tensor<2x3x3x3xi8>) -> tensor<1x4x4x2xi
   %y = mpq.conv2d %x, %w {input_params = #mpq.qparams<bits = 8, is_signed = true, scale = [0.1], zero_point = [0]>, weight_params = #mpq.qparams<bits = 8, is_signed = true, narrow = true, scale = [0.1], zero_point = [0]>, output_params = #mpq.qparams<bits = 8, is_signed = true, scale = [0.1], zero_point = [0]>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>} : (tensor<1x4x4x3xi8>, tensor<2x3x3x3xi8>) -> tensor<1x4x4x2xi8>
   return %y : tensor<1x4x4x2xi8>
 }
+
+
+// -----
+
+func.func @f(%x: tensor<2xf32>) -> tensor<2xf32> {
+  // expected-error@+1 {{unknown calibration method 'kl' (minmax, percentile or mmse)}}
+  %y = tosa.abs %x {mpq.calib = #mpq.calibration<method = "kl", range = [0.0, 1.0], non_negative = true, lo = [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], hi = [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0]>} : (tensor<2xf32>) -> tensor<2xf32>
+  return %y : tensor<2xf32>
+}
+
+// -----
+
+func.func @f(%x: tensor<2xf32>) -> tensor<2xf32> {
+  // expected-error@+1 {{range must be [min, max] with min <= max}}
+  %y = tosa.abs %x {mpq.calib = #mpq.calibration<method = "mmse", range = [2.0, 1.0], non_negative = true, lo = [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], hi = [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0]>} : (tensor<2xf32>) -> tensor<2xf32>
+  return %y : tensor<2xf32>
+}
+
+// -----
+
+func.func @f(%x: tensor<2xf32>) -> tensor<2xf32> {
+  // expected-error@+1 {{needs one clip range per bit-width 2..8 (7 each)}}
+  %y = tosa.abs %x {mpq.calib = #mpq.calibration<method = "mmse", range = [0.0, 1.0], non_negative = true, lo = [0.0], hi = [1.0]>} : (tensor<2xf32>) -> tensor<2xf32>
+  return %y : tensor<2xf32>
+}
+
+// -----
+
+func.func @f(%x: tensor<2xf32>) -> tensor<2xf32> {
+  // expected-error@+1 {{clip range 8-bit is empty}}
+  %y = tosa.abs %x {mpq.calib = #mpq.calibration<method = "mmse", range = [0.0, 1.0], non_negative = true, lo = [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 2.0], hi = [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0]>} : (tensor<2xf32>) -> tensor<2xf32>
+  return %y : tensor<2xf32>
+}
+
+// -----
+
+func.func @f(%a: tensor<1x4x4x2xi8>, %b: tensor<4x4x2xi8>) -> tensor<1x4x4x2xi8> {
+  // expected-error@+1 {{'mpq.add' op operands and result must have equal ranks}}
+  %y = mpq.add %a, %b {lhs_params = #mpq.qparams<bits = 8, is_signed = true, scale = [0.1], zero_point = [0]>, rhs_params = #mpq.qparams<bits = 8, is_signed = true, scale = [0.1], zero_point = [0]>, output_params = #mpq.qparams<bits = 8, is_signed = true, scale = [0.1], zero_point = [0]>} : (tensor<1x4x4x2xi8>, tensor<4x4x2xi8>) -> tensor<1x4x4x2xi8>
+  return %y : tensor<1x4x4x2xi8>
+}
+
+// -----
+
+func.func @f(%a: tensor<1x4x4x2xi8>, %b: tensor<1x4x3x2xi8>) -> tensor<1x4x4x2xi8> {
+  // expected-error@+1 {{'mpq.add' op operand dimensions 2 (4 and 3) do not broadcast}}
+  %y = mpq.add %a, %b {lhs_params = #mpq.qparams<bits = 8, is_signed = true, scale = [0.1], zero_point = [0]>, rhs_params = #mpq.qparams<bits = 8, is_signed = true, scale = [0.1], zero_point = [0]>, output_params = #mpq.qparams<bits = 8, is_signed = true, scale = [0.1], zero_point = [0]>} : (tensor<1x4x4x2xi8>, tensor<1x4x3x2xi8>) -> tensor<1x4x4x2xi8>
+  return %y : tensor<1x4x4x2xi8>
+}
+
+// -----
+
+func.func @f(%a: tensor<1x4x4x2xi8>, %b: tensor<1x4x4x2xi8>) -> tensor<1x4x4x2xi8> {
+  // expected-error@+1 {{'mpq.add' op lhs must be quantized per tensor}}
+  %y = mpq.add %a, %b {lhs_params = #mpq.qparams<bits = 8, is_signed = true, scale = [0.1, 0.1], zero_point = [0, 0], axis = 3>, rhs_params = #mpq.qparams<bits = 8, is_signed = true, scale = [0.1], zero_point = [0]>, output_params = #mpq.qparams<bits = 8, is_signed = true, scale = [0.1], zero_point = [0]>} : (tensor<1x4x4x2xi8>, tensor<1x4x4x2xi8>) -> tensor<1x4x4x2xi8>
+  return %y : tensor<1x4x4x2xi8>
+}
+
+// -----
+
+func.func @f(%a: tensor<1x4x4x2xi8>, %b: tensor<1x4x4x2xi8>) -> tensor<1x4x4x2xi8> {
+  // expected-error@+1 {{'mpq.add' op result holds 32-bit values in 'i8', which is too narrow}}
+  %y = mpq.add %a, %b {lhs_params = #mpq.qparams<bits = 8, is_signed = true, scale = [0.1], zero_point = [0]>, rhs_params = #mpq.qparams<bits = 8, is_signed = true, scale = [0.1], zero_point = [0]>, output_params = #mpq.qparams<bits = 32, is_signed = true, scale = [0.1], zero_point = [0]>} : (tensor<1x4x4x2xi8>, tensor<1x4x4x2xi8>) -> tensor<1x4x4x2xi8>
+  return %y : tensor<1x4x4x2xi8>
+}
+
+// -----
+
+func.func @f(%a: tensor<1x4x4x2xi8>, %b: tensor<1x4x4x2xi8>) -> tensor<1x4x4x2xi8> {
+  // expected-error@+1 {{'mpq.add' op clamp [-128, 200] must lie within the output range [-128, 127]}}
+  %y = mpq.add %a, %b {lhs_params = #mpq.qparams<bits = 8, is_signed = true, scale = [0.1], zero_point = [0]>, rhs_params = #mpq.qparams<bits = 8, is_signed = true, scale = [0.1], zero_point = [0]>, output_params = #mpq.qparams<bits = 8, is_signed = true, scale = [0.1], zero_point = [0]>, clamp_max = 200} : (tensor<1x4x4x2xi8>, tensor<1x4x4x2xi8>) -> tensor<1x4x4x2xi8>
+  return %y : tensor<1x4x4x2xi8>
+}
+
+// -----
+
+func.func @f(%x: tensor<4x4x2xi8>) -> tensor<1x2x2x2xi8> {
+  // expected-error@+1 {{'mpq.avg_pool2d' op input and result must be NHWC (rank 4)}}
+  %y = mpq.avg_pool2d %x {kernel = array<i64: 2, 2>, stride = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>, input_params = #mpq.qparams<bits = 8, is_signed = true, scale = [0.1], zero_point = [0]>, output_params = #mpq.qparams<bits = 8, is_signed = true, scale = [0.1], zero_point = [0]>} : tensor<4x4x2xi8> -> tensor<1x2x2x2xi8>
+  return %y : tensor<1x2x2x2xi8>
+}
+
+// -----
+
+func.func @f(%x: tensor<1x4x4x2xi8>) -> tensor<1x2x2x2xi8> {
+  // expected-error@+1 {{'mpq.avg_pool2d' op kernel and stride need two entries, pad four}}
+  %y = mpq.avg_pool2d %x {kernel = array<i64: 2>, stride = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>, input_params = #mpq.qparams<bits = 8, is_signed = true, scale = [0.1], zero_point = [0]>, output_params = #mpq.qparams<bits = 8, is_signed = true, scale = [0.1], zero_point = [0]>} : tensor<1x4x4x2xi8> -> tensor<1x2x2x2xi8>
+  return %y : tensor<1x2x2x2xi8>
+}
+
+// -----
+
+func.func @f(%x: tensor<1x4x4x2xi8>) -> tensor<1x2x2x2xi8> {
+  // expected-error@+1 {{'mpq.avg_pool2d' op kernel and stride must be positive, pads non-negative}}
+  %y = mpq.avg_pool2d %x {kernel = array<i64: 0, 2>, stride = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>, input_params = #mpq.qparams<bits = 8, is_signed = true, scale = [0.1], zero_point = [0]>, output_params = #mpq.qparams<bits = 8, is_signed = true, scale = [0.1], zero_point = [0]>} : tensor<1x4x4x2xi8> -> tensor<1x2x2x2xi8>
+  return %y : tensor<1x2x2x2xi8>
+}
+
+// -----
+
+func.func @f(%x: tensor<1x4x4x2xi8>) -> tensor<1x3x2x2xi8> {
+  // expected-error@+1 {{'mpq.avg_pool2d' op padding must be smaller than the kernel}}
+  %y = mpq.avg_pool2d %x {kernel = array<i64: 2, 2>, stride = array<i64: 2, 2>, pad = array<i64: 2, 0, 0, 0>, input_params = #mpq.qparams<bits = 8, is_signed = true, scale = [0.1], zero_point = [0]>, output_params = #mpq.qparams<bits = 8, is_signed = true, scale = [0.1], zero_point = [0]>} : tensor<1x4x4x2xi8> -> tensor<1x3x2x2xi8>
+  return %y : tensor<1x3x2x2xi8>
+}
+
+// -----
+
+func.func @f(%x: tensor<1x4x4x2xi8>) -> tensor<1x3x2x2xi8> {
+  // expected-error@+1 {{'mpq.avg_pool2d' op result spatial dimension 0 is 3, expected 2}}
+  %y = mpq.avg_pool2d %x {kernel = array<i64: 2, 2>, stride = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>, input_params = #mpq.qparams<bits = 8, is_signed = true, scale = [0.1], zero_point = [0]>, output_params = #mpq.qparams<bits = 8, is_signed = true, scale = [0.1], zero_point = [0]>} : tensor<1x4x4x2xi8> -> tensor<1x3x2x2xi8>
+  return %y : tensor<1x3x2x2xi8>
+}
+
+// -----
+
+func.func @f(%x: tensor<1x4x4x2xi8>) -> tensor<1x2x2x2xi8> {
+  // expected-error@+1 {{'mpq.avg_pool2d' op input and result must be quantized per tensor}}
+  %y = mpq.avg_pool2d %x {kernel = array<i64: 2, 2>, stride = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>, input_params = #mpq.qparams<bits = 8, is_signed = true, scale = [0.1, 0.1], zero_point = [0, 0], axis = 3>, output_params = #mpq.qparams<bits = 8, is_signed = true, scale = [0.1], zero_point = [0]>} : tensor<1x4x4x2xi8> -> tensor<1x2x2x2xi8>
+  return %y : tensor<1x2x2x2xi8>
+}
+
+// -----
+
+func.func @f(%x: tensor<1x4x4x2xi8>) -> tensor<1x2x2x2xi8> {
+  // expected-error@+1 {{'mpq.avg_pool2d' op result holds 16-bit values in 'i8', which is too narrow}}
+  %y = mpq.avg_pool2d %x {kernel = array<i64: 2, 2>, stride = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>, input_params = #mpq.qparams<bits = 8, is_signed = true, scale = [0.1], zero_point = [0]>, output_params = #mpq.qparams<bits = 16, is_signed = true, scale = [0.1], zero_point = [0]>} : tensor<1x4x4x2xi8> -> tensor<1x2x2x2xi8>
+  return %y : tensor<1x2x2x2xi8>
+}

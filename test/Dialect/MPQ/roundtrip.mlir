@@ -75,3 +75,22 @@ func.func @precision(%x: tensor<2xf32>) -> tensor<2xf32> {
   %y = tosa.abs %x {mpq.precision = #mpq.precision<weight_bits = 4, act_bits = 8, channel_bits = [4, 2], points = 2>} : (tensor<2xf32>) -> tensor<2xf32>
   return %y : tensor<2xf32>
 }
+
+// Residual add with a fused Relu, and quantized average pooling.
+// CHECK-LABEL: func.func @add_and_pool
+func.func @add_and_pool(%a: tensor<1x7x7x8xi8>, %b: tensor<1x7x7x8xi8>) -> tensor<1x1x1x8xi8> {
+  // CHECK: %[[S:.*]] = mpq.add %{{.*}}, %{{.*}} {clamp_min = -128 : i64, lhs_params
+  %s = mpq.add %a, %b {lhs_params = #mpq.qparams<bits = 8, is_signed = true, scale = [0.05], zero_point = [-3]>, rhs_params = #mpq.qparams<bits = 8, is_signed = true, scale = [0.1], zero_point = [0]>, output_params = #mpq.qparams<bits = 8, is_signed = true, scale = [0.1], zero_point = [-128]>, clamp_min = -128} : (tensor<1x7x7x8xi8>, tensor<1x7x7x8xi8>) -> tensor<1x7x7x8xi8>
+  // CHECK: mpq.avg_pool2d %[[S]] {input_params
+  // CHECK-SAME: kernel = array<i64: 7, 7>
+  %p = mpq.avg_pool2d %s {kernel = array<i64: 7, 7>, stride = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, input_params = #mpq.qparams<bits = 8, is_signed = true, scale = [0.1], zero_point = [-128]>, output_params = #mpq.qparams<bits = 8, is_signed = true, scale = [0.05], zero_point = [-128]>} : tensor<1x7x7x8xi8> -> tensor<1x1x1x8xi8>
+  return %p : tensor<1x1x1x8xi8>
+}
+
+// Calibration statistics on the op that produces an activation.
+// CHECK-LABEL: func.func @calibration
+func.func @calibration(%x: tensor<2xf32>) -> tensor<2xf32> {
+  // CHECK: mpq.calib = #mpq.calibration<method = "mmse", range = [-1.000000e+00, 2.000000e+00], non_negative = false, lo = [-5.000000e-01
+  %y = tosa.abs %x {mpq.calib = #mpq.calibration<method = "mmse", range = [-1.0, 2.0], non_negative = false, lo = [-0.5, -0.6, -0.7, -0.8, -0.9, -1.0, -1.0], hi = [1.0, 1.2, 1.4, 1.6, 1.8, 2.0, 2.0]>} : (tensor<2xf32>) -> tensor<2xf32>
+  return %y : tensor<2xf32>
+}

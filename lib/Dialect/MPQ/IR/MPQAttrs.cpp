@@ -193,6 +193,28 @@ SmallVector<int8_t> PackingAttr::unpack(ArrayRef<uint8_t> bytes,
 }
 
 //===----------------------------------------------------------------------===//
+// CalibrationAttr
+//===----------------------------------------------------------------------===//
+
+LogicalResult
+CalibrationAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                        StringRef method, DenseF64ArrayAttr range,
+                        bool nonNegative, DenseF64ArrayAttr lo,
+                        DenseF64ArrayAttr hi) {
+  if (method != "minmax" && method != "percentile" && method != "mmse")
+    return emitError() << "unknown calibration method '" << method
+                       << "' (minmax, percentile or mmse)";
+  if (!range || range.size() != 2 || !(range[0] <= range[1]))
+    return emitError() << "range must be [min, max] with min <= max";
+  if (!lo || !hi || lo.size() != 7 || hi.size() != 7)
+    return emitError() << "needs one clip range per bit-width 2..8 (7 each)";
+  for (int i = 0; i < 7; ++i)
+    if (!(lo[i] <= hi[i]))
+      return emitError() << "clip range " << i + 2 << "-bit is empty";
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
 // PrecisionAttr
 //===----------------------------------------------------------------------===//
 

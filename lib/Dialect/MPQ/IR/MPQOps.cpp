@@ -288,5 +288,76 @@ LogicalResult FullyConnectedOp::verify() {
   return verifyQuantizedCompute(*this, m);
 }
 
+//===----------------------------------------------------------------------===//
+// AddOp / AvgPool2dOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult AddOp::verify() {
+  auto lt = cast<ShapedType>(getLhs().getType());
+  auto rt = cast<ShapedType>(getRhs().getType());
+  auto ot = cast<ShapedType>(getOutput().getType());
+  if (lt.getRank() != rt.getRank() || lt.getRank() != ot.getRank())
+    return emitOpError("operands and result must have equal ranks");
+  for (int64_t d = 0; d < lt.getRank(); ++d) {
+    int64_t a = lt.getDimSize(d), b = rt.getDimSize(d);
+    if (a != b && a != 1 && b != 1 && !ShapedType::isDynamic(a) &&
+        !ShapedType::isDynamic(b))
+      return emitOpError() << "operand dimensions " << d << " (" << a
+                           << " and " << b << ") do not broadcast";
+  }
+  for (auto [p, what] : {std::pair(getLhsParams(), "lhs"),
+                         std::pair(getRhsParams(), "rhs"),
+                         std::pair(getOutputParams(), "result")})
+    if (p.isPerAxis())
+      return emitOpError() << what << " must be quantized per tensor";
+  if (failed(verifyParamsFor(*this, getLhsParams(), lt, "lhs")) ||
+      failed(verifyParamsFor(*this, getRhsParams(), rt, "rhs")) ||
+      failed(verifyParamsFor(*this, getOutputParams(), ot, "result")))
+    return failure();
+  QuantParamsAttr outP = getOutputParams();
+  int64_t lo = getClampMin().value_or(outP.getQMin());
+  int64_t hi = getClampMax().value_or(outP.getQMax());
+  if (lo < outP.getQMin() || hi > outP.getQMax() || lo > hi)
+    return emitOpError() << "clamp [" << lo << ", " << hi
+                         << "] must lie within the output range ["
+                         << outP.getQMin() << ", " << outP.getQMax() << "]";
+  return success();
+}
+
+LogicalResult AvgPool2dOp::verify() {
+  auto it = cast<ShapedType>(getInput().getType());
+  auto ot = cast<ShapedType>(getOutput().getType());
+  if (it.getRank() != 4 || ot.getRank() != 4)
+    return emitOpError("input and result must be NHWC (rank 4)");
+  if (getKernel().size() != 2 || getStride().size() != 2 ||
+      getPad().size() != 4)
+    return emitOpError("kernel and stride need two entries, pad four");
+  if (llvm::any_of(getKernel(), [](int64_t k) { return k < 1; }) ||
+      llvm::any_of(getStride(), [](int64_t s) { return s < 1; }) ||
+      llvm::any_of(getPad(), [](int64_t p) { return p < 0; }))
+    return emitOpError("kernel and stride must be positive, pads "
+                       "non-negative");
+  for (int i = 0; i < 2; ++i)
+    if (getPad()[2 * i] >= getKernel()[i] ||
+        getPad()[2 * i + 1] >= getKernel()[i])
+      return emitOpError("padding must be smaller than the kernel");
+  for (int i = 0; i < 2; ++i) {
+    int64_t want = convOutSize(it.getDimSize(1 + i), getKernel()[i],
+                               getPad()[2 * i], getPad()[2 * i + 1],
+                               getStride()[i], 1);
+    int64_t got = ot.getDimSize(1 + i);
+    if (!ShapedType::isDynamic(want) && !ShapedType::isDynamic(got) &&
+        want != got)
+      return emitOpError() << "result spatial dimension " << i << " is "
+                           << got << ", expected " << want;
+  }
+  if (getInputParams().isPerAxis() || getOutputParams().isPerAxis())
+    return emitOpError("input and result must be quantized per tensor");
+  if (failed(verifyParamsFor(*this, getInputParams(), it, "input")) ||
+      failed(verifyParamsFor(*this, getOutputParams(), ot, "result")))
+    return failure();
+  return success();
+}
+
 #define GET_OP_CLASSES
 #include "mpq/Dialect/MPQ/IR/MPQOps.cpp.inc"

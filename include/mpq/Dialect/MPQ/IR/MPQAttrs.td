@@ -122,4 +122,37 @@ def MPQ_PrecisionAttr : MPQ_Attr<"Precision", "precision"> {
   let genVerifyDecl = 1;
 }
 
+def MPQ_CalibrationAttr : MPQ_Attr<"Calibration", "calibration"> {
+  let summary = "Calibration statistics of one activation tensor";
+  let description = [{
+    Recorded by `--mpq-calibrate` for each tensor that feeds a quantized op:
+    the observed range `range = [min, max]`, and for every bit-width 2..8 the clip
+    range `[lo[b-2], hi[b-2]]` that `method` chose (min/max, a percentile, or
+    the MMSE clip), so precision assignment can try any width without
+    running calibration again. `non_negative` marks tensors that are never
+    negative (after Relu/Clip), which are quantized unsigned.
+
+    ```mlir
+    #mpq.calibration<method = "mmse", range = [-0.81, 2.02],
+                     non_negative = false, lo = [...], hi = [...]>
+    ```
+  }];
+  let parameters = (ins
+    StringRefParameter<"calibration method">:$method,
+    "::mlir::DenseF64ArrayAttr":$range,
+    "bool":$non_negative,
+    "::mlir::DenseF64ArrayAttr":$lo,
+    "::mlir::DenseF64ArrayAttr":$hi
+  );
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    /// Clip range chosen for `bits` (2..8).
+    double getLoFor(unsigned bits) const { return getLo()[bits - 2]; }
+    double getHiFor(unsigned bits) const { return getHi()[bits - 2]; }
+    double getMin() const { return getRange()[0]; }
+    double getMax() const { return getRange()[1]; }
+  }];
+}
+
 #endif // MPQ_DIALECT_MPQ_IR_MPQATTRS_TD

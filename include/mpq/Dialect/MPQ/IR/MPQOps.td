@@ -207,4 +207,59 @@ def MPQ_FullyConnectedOp : MPQ_Op<"fully_connected", [Pure]> {
   let hasVerifier = 1;
 }
 
+def MPQ_AddOp : MPQ_Op<"add", [Pure]> {
+  let summary = "Quantized elementwise addition with rescaling";
+  let description = [{
+    Adds two quantized tensors with (possibly) different scales, as a
+    residual connection needs. Each operand is shifted left by 20 bits,
+    rescaled to a common scale `2 * max(s_lhs, s_rhs)`, summed in int32, and
+    requantized to `output_params`, clamped to `[clamp_min, clamp_max]` (a
+    fused Relu). Operands broadcast as in TOSA (equal rank, size-1 dims).
+    docs/integer-semantics.md gives the exact rule.
+
+    ```mlir
+    %y = mpq.add %a, %b {lhs_params = #a, rhs_params = #b, output_params = #y}
+         : (tensor<1x7x7x32xi8>, tensor<1x7x7x32xi8>) -> tensor<1x7x7x32xi8>
+    ```
+  }];
+  let arguments = (ins MPQ_IntTensor:$lhs, MPQ_IntTensor:$rhs,
+                       MPQ_QuantParamsAttr:$lhs_params,
+                       MPQ_QuantParamsAttr:$rhs_params,
+                       MPQ_QuantParamsAttr:$output_params,
+                       OptionalAttr<I64Attr>:$clamp_min,
+                       OptionalAttr<I64Attr>:$clamp_max);
+  let results = (outs MPQ_IntTensor:$output);
+  let assemblyFormat = [{
+    $lhs `,` $rhs attr-dict `:` `(` type($lhs) `,` type($rhs) `)`
+    `->` type($output)
+  }];
+  let hasVerifier = 1;
+}
+
+def MPQ_AvgPool2dOp : MPQ_Op<"avg_pool2d", [Pure]> {
+  let summary = "Quantized 2-D average pooling, NHWC";
+  let description = [{
+    Sums `q - zp_in` over each window in int32 (padding excluded, as TOSA and
+    ONNX's default), then requantizes with the multiplier
+    `s_in / (s_out * count)` where `count` is the number of input elements in
+    the window. `pad` is `[top, bottom, left, right]`.
+
+    ```mlir
+    %y = mpq.avg_pool2d %x {kernel = array<i64: 7, 7>, stride = array<i64: 1, 1>,
+           pad = array<i64: 0, 0, 0, 0>, input_params = #in, output_params = #out}
+         : tensor<1x7x7x64xi8> -> tensor<1x1x1x64xi8>
+    ```
+  }];
+  let arguments = (ins MPQ_IntTensor:$input,
+                       DenseI64ArrayAttr:$kernel,
+                       DenseI64ArrayAttr:$stride,
+                       DenseI64ArrayAttr:$pad,
+                       MPQ_QuantParamsAttr:$input_params,
+                       MPQ_QuantParamsAttr:$output_params);
+  let results = (outs MPQ_IntTensor:$output);
+  let assemblyFormat =
+      "$input attr-dict `:` type($input) `->` type($output)";
+  let hasVerifier = 1;
+}
+
 #endif // MPQ_DIALECT_MPQ_IR_MPQOPS_TD

@@ -1,0 +1,190 @@
+//===- Executor.h - reference interpreter for mpq modules -------*- C++ -*-===//
+//
+// mpq::Executor interprets one func.func of a module (the float TOSA graph the
+// ONNX importer produces, and later the quantized mpq graph) on host tensors.
+// It is the numeric oracle of the project: simple, deterministic, and
+// checked against the function signature.
+//
+// Ops are executed by *op handlers* looked up by operation name in an
+// OpHandlerRegistry. Adding an op never touches the interpreter core:
+//
+//   // MyOps.cpp
+//   static LogicalResult runFoo(foo::BarOp op, ArrayRef<const Tensor *> in,
+//                               MutableArrayRef<Tensor> out,
+//                               const ExecContext &ctx) {
+//     ... compute out[0] from *in[0] ...
+//   }
+//   void mpq::registerFooOpHandlers(OpHandlerRegistry &registry) {
+//     registry.add<foo::BarOp, runFoo>();
+//   }
+//
+// and call registerFooOpHandlers from OpHandlerRegistry::getDefault()
+// (Executor.cpp), next to registerTosaOpHandlers. See docs/executor.md.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MPQ_EXECUTOR_EXECUTOR_H
+#define MPQ_EXECUTOR_EXECUTOR_H
+
+#include "mpq/Executor/Tensor.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Operation.h"
+#include "mlir/Support/LLVM.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/StringMap.h"
+
+#include <memory>
+#include <vector>
+
+namespace mpq {
+
+//===----------------------------------------------------------------------===//
+// Types
+//===----------------------------------------------------------------------===//
+
+/// Returns the storage kind of values of MLIR type `type`: f32 -> F32,
+/// signless/signed/unsigned integers up to 32 bits -> I32, i64 and index ->
+/// I64; for tensors, the kind of their element type; !tosa.shape -> I64.
+/// Fails for anything else (f16, bf16, f64, ...).
+mlir::FailureOr<ElementKind> getElementKindForType(mlir::Type type);
+
+/// Checks that `tensor` can be a value of `type` (element kind, rank and every
+/// static dimension; `?` matches anything). A !tosa.shape<n> value is a
+/// rank-1 I64 tensor of n elements. On mismatch returns false and explains
+/// in `error`.
+bool tensorMatchesType(const Tensor &tensor, mlir::Type type,
+                       std::string &error);
+
+//===----------------------------------------------------------------------===//
+// Op handlers
+//===----------------------------------------------------------------------===//
+
+/// Run-time settings handed to every op handler.
+struct ExecContext {
+  /// Threads a kernel may use (see parallelFor in Kernels.h).
+  unsigned numThreads = 1;
+};
+
+/// Executes one operation. `operands` holds the value of every operand in
+/// order (never null); the handler fills `results` (one per op result,
+/// initially empty tensors) with tensors of the right kind and run-time
+/// shape. On error it reports with op->emitError("mpq-run: ...") and returns
+/// failure; it must never crash on malformed input.
+using OpHandler = mlir::LogicalResult (*)(
+    mlir::Operation *op, llvm::ArrayRef<const Tensor *> operands,
+    llvm::MutableArrayRef<Tensor> results, const ExecContext &ctx);
+
+/// Op handlers keyed by operation name ("tosa.conv2d").
+class OpHandlerRegistry {
+public:
+  /// Registers `handler` for `opName`, replacing an earlier one.
+  void add(llvm::StringRef opName, OpHandler handler) {
+    handlers[opName] = handler;
+  }
+
+  /// Registers a handler taking the concrete op class:
+  ///   LogicalResult fn(OpTy, ArrayRef<const Tensor *>,
+  ///                    MutableArrayRef<Tensor>, const ExecContext &);
+  template <typename OpTy,
+            mlir::LogicalResult (*Fn)(OpTy, llvm::ArrayRef<const Tensor *>,
+                                      llvm::MutableArrayRef<Tensor>,
+                                      const ExecContext &)>
+  void add() {
+    add(OpTy::getOperationName(), &typedThunk<OpTy, Fn>);
+  }
+
+  /// Returns the handler of `opName`, or null.
+  OpHandler lookup(llvm::StringRef opName) const {
+    auto it = handlers.find(opName);
+    return it == handlers.end() ? nullptr : it->second;
+  }
+
+  /// Returns the sorted names of every registered op.
+  std::vector<std::string> getOpNames() const;
+
+  /// The registry with every handler mpq ships (TOSA, and the mpq dialect
+  /// once it has handlers). Built once, on first use.
+  static const OpHandlerRegistry &getDefault();
+
+private:
+  template <typename OpTy,
+            mlir::LogicalResult (*Fn)(OpTy, llvm::ArrayRef<const Tensor *>,
+                                      llvm::MutableArrayRef<Tensor>,
+                                      const ExecContext &)>
+  static mlir::LogicalResult
+  typedThunk(mlir::Operation *op, llvm::ArrayRef<const Tensor *> operands,
+             llvm::MutableArrayRef<Tensor> results, const ExecContext &ctx) {
+    return Fn(llvm::cast<OpTy>(op), operands, results, ctx);
+  }
+
+  llvm::StringMap<OpHandler> handlers;
+};
+
+/// Registers the handlers of the TOSA ops mpq-run supports (TosaOps.cpp).
+void registerTosaOpHandlers(OpHandlerRegistry &registry);
+
+//===----------------------------------------------------------------------===//
+// Executor
+//===----------------------------------------------------------------------===//
+
+/// Interprets functions of one module. Ops are executed in order, keeping
+/// a map from SSA value to tensor; shapes come from the actual inputs (result
+/// types may contain `?`), and every result is checked against its declared
+/// type. Values are freed after their last use.
+///
+/// Results of side-effect-free ops whose operands are all constants
+/// (tosa.const, tosa.const_shape, and anything computed only from them) are
+/// computed once and cached for later run() calls; the module must not be
+/// modified while an Executor on it is alive.
+///
+/// Errors are reported through the MLIR diagnostic engine of the module's
+/// context (with the location of the offending op or function) and make
+/// run() fail.
+class Executor {
+public:
+  explicit Executor(mlir::ModuleOp module,
+                    const OpHandlerRegistry &registry =
+                        OpHandlerRegistry::getDefault());
+  ~Executor();
+
+  /// Threads kernels may use (default: std::thread::hardware_concurrency()).
+  void setNumThreads(unsigned numThreads) {
+    ctx.numThreads = numThreads ? numThreads : 1;
+  }
+  unsigned getNumThreads() const { return ctx.numThreads; }
+
+  /// Returns the function named `name`, or emits an error and fails.
+  mlir::FailureOr<mlir::func::FuncOp> lookupFunction(llvm::StringRef name);
+
+  /// Checks the number, element kinds, ranks and static dimensions of
+  /// `inputs` against the signature of `func`; emits an error on mismatch.
+  mlir::LogicalResult verifyInputs(mlir::func::FuncOp func,
+                                   llvm::ArrayRef<Tensor> inputs);
+
+  /// Runs `func` on `inputs` (in argument order) and returns its results.
+  mlir::FailureOr<llvm::SmallVector<Tensor>>
+  run(mlir::func::FuncOp func, llvm::ArrayRef<Tensor> inputs);
+
+  /// Runs the function named `entry`.
+  mlir::FailureOr<llvm::SmallVector<Tensor>>
+  run(llvm::StringRef entry, llvm::ArrayRef<Tensor> inputs);
+
+private:
+  struct FunctionPlan;
+  const FunctionPlan &getPlan(mlir::func::FuncOp func);
+
+  mlir::ModuleOp module;
+  const OpHandlerRegistry &registry;
+  ExecContext ctx;
+  /// Liveness information per function.
+  llvm::DenseMap<mlir::Operation *, std::unique_ptr<FunctionPlan>> plans;
+  /// Results of constant ops (and ops computed only from constants).
+  llvm::DenseMap<mlir::Operation *, llvm::SmallVector<Tensor, 1>>
+      constantResults;
+};
+
+} // namespace mpq
+
+#endif // MPQ_EXECUTOR_EXECUTOR_H
