@@ -2,6 +2,7 @@
 
 #include "mpq/InitAll.h"
 #include "mpq/Dialect/MPQ/IR/MPQDialect.h"
+#include "mpq/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -16,4 +17,4 @@ void mpq::registerAllMpqDialects(mlir::DialectRegistry &registry) {
                   mlir::tosa::TosaDialect, mlir::quant::QuantDialect>();
 }
 
-void mpq::registerAllMpqPasses() {}
+void mpq::registerAllMpqPasses() { mpq::registerMPQQuantizePass(); }

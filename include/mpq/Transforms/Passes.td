@@ -1,0 +1,70 @@
+//===- Passes.td - mpq passes ------------------------------*- tablegen -*-===//
+
+#ifndef MPQ_TRANSFORMS_PASSES_TD
+#define MPQ_TRANSFORMS_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def MPQCalibratePass : Pass<"mpq-calibrate", "mlir::ModuleOp"> {
+  let summary = "Record activation statistics on calibration data";
+  let description = [{
+    Runs the reference executor over calibration samples (a NumPy file whose
+    first dimension is the sample) and attaches a `#mpq.calibration`
+    attribute (`mpq.calib`) to every op that produces a float activation and
+    to every function argument: the observed range and, for each bit-width
+    2..8, the clip range the chosen method picks:
+
+    - `minmax`: the observed range;
+    - `percentile`: the `percentile` and `100 - percentile` quantiles;
+    - `mmse`: the clip minimising the squared quantization error over a
+      2048-bin histogram (Choukroun et al. 2019).
+
+    Progress goes to stderr. Non-negative tensors are flagged so that
+    quantization gives them the whole code range.
+  }];
+  let options = [
+    Option<"data", "data", "std::string", "\"\"",
+           "calibration samples (.npy, first dimension = sample)">,
+    Option<"samples", "samples", "int64_t", "512",
+           "number of samples to use (the first ones)">,
+    Option<"method", "method", "std::string", "\"mmse\"",
+           "clip selection: minmax, percentile or mmse">,
+    Option<"percentile", "percentile", "double", "99.99",
+           "upper quantile for method=percentile">,
+    Option<"batchSize", "batch-size", "int64_t", "128",
+           "samples per executor run">,
+    Option<"entry", "entry", "std::string", "\"main\"",
+           "function to calibrate">
+  ];
+  let dependentDialects = ["::mpq::MPQDialect"];
+}
+
+def MPQQuantizePass : Pass<"mpq-quantize", "mlir::ModuleOp"> {
+  let summary = "Materialise the quantized integer graph";
+  let description = [{
+    Rewrites a calibrated float TOSA graph into integer mpq ops: weights
+    quantized per output channel (or per tensor) by MMSE or max-abs and packed
+    when below 8 bits; biases in int32 accumulator units; activations quantized
+    per tensor from their `mpq.calib` clip range; Relu/Clip after conv, fully
+    connected and add fused into the requantization clamp; max pooling,
+    transposes and reshapes kept as TOSA ops on the codes; concat inputs
+    requantized to a common scale; average pooling and residual adds as
+    `mpq.avg_pool2d` and `mpq.add`. An `#mpq.precision` attribute on a float
+    op (`mpq.precision`) overrides the uniform widths for that op, including
+    per-channel widths. Ops without an integer form (softmax, sigmoid, ...)
+    stay float between `mpq.dequantize` and `mpq.quantize`.
+  }];
+  let options = [
+    Option<"weightBits", "weight-bits", "unsigned", "8",
+           "weight bit-width (2..8)">,
+    Option<"actBits", "act-bits", "unsigned", "8",
+           "activation bit-width (2..8)">,
+    Option<"granularity", "granularity", "std::string", "\"per-channel\"",
+           "weight scales: per-channel or per-tensor">,
+    Option<"weightMethod", "weight-method", "std::string", "\"mmse\"",
+           "weight clipping: mmse or maxabs">
+  ];
+  let dependentDialects = ["::mpq::MPQDialect", "::mlir::tosa::TosaDialect"];
+}
+
+#endif // MPQ_TRANSFORMS_PASSES_TD

@@ -1,0 +1,680 @@
+//===- Quantize.cpp - materialise the quantized integer graph -------------===//
+//
+// Walks the calibrated float TOSA graph in order and builds its integer
+// counterpart next to it: every float value that an integer op consumes gets
+// a quantized twin (an i8 tensor plus #mpq.qparams). Afterwards each float
+// value with a twin is replaced by a dequantize of it, which leaves the float
+// ops that were quantized dead; they and their float weights are erased. Ops
+// without an integer form keep running in float on dequantized values.
+//
+//===----------------------------------------------------------------------===//
+
+#include "mpq/Dialect/MPQ/IR/MPQOps.h"
+#include "mpq/Quant/IntegerSemantics.h"
+#include "mpq/Quant/Quantizer.h"
+#include "mpq/Transforms/Passes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/Transforms/RegionUtils.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/SmallPtrSet.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+#include <cmath>
+
+namespace mpq {
+#define GEN_PASS_DEF_MPQQUANTIZEPASS
+#include "mpq/Transforms/Passes.h.inc"
+} // namespace mpq
+
+using namespace mlir;
+using namespace mpq;
+
+namespace {
+
+/// The quantized twin of a float value.
+struct QValue {
+  Value value;
+  QuantParamsAttr params;
+};
+
+/// Widths chosen for one op: from its #mpq.precision or the pass options.
+struct Widths {
+  unsigned weightBits, actBits;
+  DenseI32ArrayAttr channelBits;
+};
+
+class QuantizeImpl {
+public:
+  QuantizeImpl(func::FuncOp fn, unsigned weightBits, unsigned actBits,
+               bool perChannel, bool mmse)
+      : fn(fn), b(fn.getContext()), defaultWeightBits(weightBits),
+        defaultActBits(actBits), perChannel(perChannel), mmse(mmse) {}
+
+  LogicalResult run();
+
+private:
+  // --- parameters ----------------------------------------------------------
+  Widths widthsOf(Operation *op);
+  CalibrationAttr calibOf(Value v);
+  FailureOr<QuantParamsAttr> actParams(Value v, unsigned bits, Location loc);
+  QuantParamsAttr makeParams(unsigned bits, bool narrow, ArrayRef<double> s,
+                             ArrayRef<int64_t> zp, int64_t axis,
+                             DenseI32ArrayAttr channelBits = {});
+
+  // --- twins ---------------------------------------------------------------
+  FailureOr<QValue> twin(Value v, unsigned bits, Location loc);
+  bool hasTwin(Value v) { return twins.count(v); }
+  RankedTensorType intType(Value floatValue, Type elt) {
+    auto t = cast<RankedTensorType>(floatValue.getType());
+    return RankedTensorType::get(t.getShape(), elt);
+  }
+
+  // --- weights -------------------------------------------------------------
+  /// Quantizes `w` laid out [O, K...] per output channel (or per tensor);
+  /// returns the codes' SSA value and their parameters.
+  FailureOr<QValue> quantizeWeights(Location loc, ArrayRef<float> w,
+                                    ArrayRef<int64_t> shape,
+                                    const Widths &widths);
+  Value biasConst(Location loc, ArrayRef<float> bias, QuantParamsAttr in,
+                  QuantParamsAttr w);
+  LogicalResult checkAccumulator(Operation *op, QuantParamsAttr in,
+                                 QuantParamsAttr w, int64_t depth,
+                                 ArrayRef<int8_t> codes);
+
+  // --- fusion --------------------------------------------------------------
+  /// If `v`'s only user is a float Relu/Clip, returns it (it is fused).
+  tosa::ClampOp fusableClamp(Value v);
+  void clampCodes(tosa::ClampOp clamp, QuantParamsAttr out,
+                  std::optional<int64_t> &lo, std::optional<int64_t> &hi);
+
+  // --- op rewrites ---------------------------------------------------------
+  LogicalResult quantizeConv(Operation *op);
+  LogicalResult quantizeFullyConnected(tosa::MatMulOp op);
+  LogicalResult quantizeAdd(tosa::AddOp op);
+  LogicalResult quantizeAvgPool(tosa::AvgPool2dOp op);
+  LogicalResult quantizeConcat(tosa::ConcatOp op);
+  /// Max pooling, transposes, reshapes and clamps act on codes directly.
+  LogicalResult quantizeCodeOp(Operation *op);
+
+  func::FuncOp fn;
+  OpBuilder b;
+  unsigned defaultWeightBits, defaultActBits;
+  bool perChannel, mmse;
+  llvm::DenseMap<Value, QValue> twins;
+  llvm::SmallPtrSet<Operation *, 16> fused;
+  /// The mpq.quantize ops this pass created: they keep reading the float
+  /// value when its other users switch to the dequantized twin.
+  llvm::SmallPtrSet<Operation *, 16> quantizers;
+};
+
+//===----------------------------------------------------------------------===//
+// Parameters
+//===----------------------------------------------------------------------===//
+
+Widths QuantizeImpl::widthsOf(Operation *op) {
+  if (auto p = op->getAttrOfType<PrecisionAttr>("mpq.precision"))
+    return {p.getWeightBits(), p.getActBits(), p.getChannelBits()};
+  return {defaultWeightBits, defaultActBits, {}};
+}
+
+CalibrationAttr QuantizeImpl::calibOf(Value v) {
+  if (Operation *def = v.getDefiningOp())
+    return def->getAttrOfType<CalibrationAttr>("mpq.calib");
+  auto arg = cast<BlockArgument>(v);
+  return fn.getArgAttrOfType<CalibrationAttr>(arg.getArgNumber(),
+                                              "mpq.calib");
+}
+
+QuantParamsAttr QuantizeImpl::makeParams(unsigned bits, bool narrow,
+                                         ArrayRef<double> s,
+                                         ArrayRef<int64_t> zp, int64_t axis,
+                                         DenseI32ArrayAttr channelBits) {
+  return QuantParamsAttr::get(b.getContext(), bits, /*is_signed=*/true,
+                              narrow, b.getDenseF64ArrayAttr(s),
+                              b.getDenseI64ArrayAttr(zp), axis, channelBits);
+}
+
+FailureOr<QuantParamsAttr> QuantizeImpl::actParams(Value v, unsigned bits,
+                                                   Location loc) {
+  CalibrationAttr c = calibOf(v);
+  if (!c)
+    return emitError(loc) << "this value has no calibration statistics "
+                             "(mpq.calib); run --mpq-calibrate first";
+  // Signed codes with a zero point; a non-negative tensor gets zp = qmin and
+  // so the whole code range, as an unsigned quantizer would.
+  AffineQuant q = rangeQuant(c.getLoFor(bits), c.getHiFor(bits),
+                             QuantRange::get(bits, true, false),
+                             /*symmetric=*/false);
+  return makeParams(bits, false, {q.scale}, {q.zeroPoint}, -1);
+}
+
+//===----------------------------------------------------------------------===//
+// Twins
+//===----------------------------------------------------------------------===//
+
+FailureOr<QValue> QuantizeImpl::twin(Value v, unsigned bits, Location loc) {
+  auto it = twins.find(v);
+  if (it != twins.end()) {
+    if (it->second.params.getBits() == bits)
+      return it->second;
+    // A consumer at another width: requantize next to the twin.
+    FailureOr<QuantParamsAttr> p = actParams(v, bits, loc);
+    if (failed(p))
+      return failure();
+    OpBuilder::InsertionGuard g(b);
+    b.setInsertionPointAfterValue(it->second.value);
+    Value r = RequantizeOp::create(b, loc, it->second.value.getType(),
+                                   it->second.value, it->second.params, *p);
+    return QValue{r, *p};
+  }
+  if (v.getDefiningOp<tosa::ConstOp>())
+    return emitError(loc) << "constant operands are not quantized here";
+  FailureOr<QuantParamsAttr> p = actParams(v, bits, loc);
+  if (failed(p))
+    return failure();
+  OpBuilder::InsertionGuard g(b);
+  b.setInsertionPointAfterValue(v);
+  Value q = QuantizeOp::create(b, v.getLoc(), intType(v, b.getI8Type()), v,
+                               *p);
+  quantizers.insert(q.getDefiningOp());
+  QValue t{q, *p};
+  twins[v] = t;
+  return t;
+}
+
+//===----------------------------------------------------------------------===//
+// Weights
+//===----------------------------------------------------------------------===//
+
+static FailureOr<SmallVector<float>> constData(Value v) {
+  auto c = v.getDefiningOp<tosa::ConstOp>();
+  if (!c)
+    return failure();
+  auto attr = dyn_cast<DenseElementsAttr>(c.getValues());
+  if (!attr || !attr.getElementType().isF32())
+    return failure();
+  return SmallVector<float>(attr.getValues<float>());
+}
+
+FailureOr<QValue> QuantizeImpl::quantizeWeights(Location loc,
+                                                ArrayRef<float> w,
+                                                ArrayRef<int64_t> shape,
+                                                const Widths &widths) {
+  int64_t o = shape[0];
+  int64_t k = int64_t(w.size()) / o;
+  if (widths.channelBits && int64_t(widths.channelBits.size()) != o)
+    return emitError(loc) << "precision gives " << widths.channelBits.size()
+                          << " channel bit-widths for " << o << " channels";
+  bool byChannel = perChannel || widths.channelBits;
+  SmallVector<double> scales;
+  SmallVector<int8_t> codes(w.size());
+  auto quantRow = [&](ArrayRef<float> row, unsigned bits,
+                      MutableArrayRef<int8_t> out) {
+    QuantRange r = QuantRange::get(bits, true, true);
+    AffineQuant q = mmse ? mmseQuant(row, r) : maxAbsQuant(row, r);
+    for (size_t i = 0; i < row.size(); ++i)
+      out[i] = int8_t(std::clamp<double>(std::nearbyint(row[i] / q.scale),
+                                         double(r.qmin), double(r.qmax)));
+    return q.scale;
+  };
+  if (byChannel) {
+    for (int64_t c = 0; c < o; ++c) {
+      unsigned bits = widths.channelBits ? unsigned(widths.channelBits[c])
+                                         : widths.weightBits;
+      scales.push_back(quantRow(w.slice(c * k, k), bits,
+                                MutableArrayRef<int8_t>(codes).slice(c * k, k)));
+    }
+  } else {
+    scales.push_back(quantRow(w, widths.weightBits, codes));
+  }
+  unsigned bits = widths.weightBits;
+  SmallVector<int64_t> zps(scales.size(), 0);
+  QuantParamsAttr p = makeParams(bits, true, scales, zps, byChannel ? 0 : -1,
+                                 widths.channelBits);
+  auto type = RankedTensorType::get(shape, b.getI8Type());
+  Value v;
+  if (bits >= 5) {
+    v = tosa::ConstOp::create(
+        b, loc, type,
+        DenseElementsAttr::get(type, ArrayRef<int8_t>(codes)));
+  } else {
+    PackingAttr layout =
+        PackingAttr::get(b.getContext(), bits, bits <= 2 ? 2 : 4, {});
+    SmallVector<int8_t> bytes = layout.pack(codes, shape);
+    auto bytesType =
+        RankedTensorType::get({int64_t(bytes.size())}, b.getI8Type());
+    v = PackedConstantOp::create(
+        b, loc, type, layout,
+        DenseIntElementsAttr::get(bytesType, ArrayRef<int8_t>(bytes)),
+        b.getBoolAttr(true));
+  }
+  return QValue{v, p};
+}
+
+Value QuantizeImpl::biasConst(Location loc, ArrayRef<float> bias,
+                              QuantParamsAttr in, QuantParamsAttr w) {
+  SmallVector<int32_t> q;
+  for (size_t c = 0; c < bias.size(); ++c)
+    q.push_back(quantizeBias(bias[c], in.getScale()[0],
+                             w.getScale()[w.isPerAxis() ? c : 0]));
+  auto type = RankedTensorType::get({int64_t(q.size())}, b.getI32Type());
+  return tosa::ConstOp::create(b, loc, type,
+                               DenseElementsAttr::get(type, ArrayRef(q)));
+}
+
+LogicalResult QuantizeImpl::checkAccumulator(Operation *op,
+                                             QuantParamsAttr in,
+                                             QuantParamsAttr w, int64_t depth,
+                                             ArrayRef<int8_t> codes) {
+  int64_t xmax = std::max(in.getQMax() - in.getZeroPoint()[0],
+                          in.getZeroPoint()[0] - in.getQMin());
+  int64_t wmax = 0;
+  for (int8_t c : codes)
+    wmax = std::max<int64_t>(wmax, std::abs(int64_t(c)));
+  if (double(depth) * double(xmax) * double(wmax) > 2147483647.0)
+    return op->emitError() << "int32 accumulator could overflow: " << depth
+                           << " products of up to " << xmax << " x " << wmax;
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Fusion
+//===----------------------------------------------------------------------===//
+
+tosa::ClampOp QuantizeImpl::fusableClamp(Value v) {
+  if (!v.hasOneUse())
+    return {};
+  auto clamp = dyn_cast<tosa::ClampOp>(*v.getUsers().begin());
+  if (!clamp || !isa<FloatAttr>(clamp.getMinValAttr()))
+    return {};
+  return clamp;
+}
+
+void QuantizeImpl::clampCodes(tosa::ClampOp clamp, QuantParamsAttr out,
+                              std::optional<int64_t> &lo,
+                              std::optional<int64_t> &hi) {
+  if (!clamp)
+    return;
+  float inv = float(1.0 / out.getScale()[0]);
+  int32_t zp = int32_t(out.getZeroPoint()[0]);
+  auto code = [&](float x) {
+    return int64_t(quantizeFloat(x, inv, zp, int32_t(out.getQMin()),
+                                 int32_t(out.getQMax())));
+  };
+  int64_t l = code(cast<FloatAttr>(clamp.getMinValAttr()).getValueAsDouble());
+  int64_t h = code(cast<FloatAttr>(clamp.getMaxValAttr()).getValueAsDouble());
+  if (l > out.getQMin())
+    lo = l;
+  if (h < out.getQMax())
+    hi = h;
+}
+
+//===----------------------------------------------------------------------===//
+// Op rewrites
+//===----------------------------------------------------------------------===//
+
+LogicalResult QuantizeImpl::quantizeConv(Operation *op) {
+  bool depthwise = isa<tosa::DepthwiseConv2DOp>(op);
+  Value input = op->getOperand(0);
+  FailureOr<SmallVector<float>> w = constData(op->getOperand(1));
+  FailureOr<SmallVector<float>> bias = constData(op->getOperand(2));
+  if (failed(w) || failed(bias))
+    return success(); // not constant: stays float
+  auto wType = cast<RankedTensorType>(op->getOperand(1).getType());
+  SmallVector<int64_t> shape(wType.getShape());
+  int64_t groups = 1;
+  SmallVector<float> ohwi;
+  if (depthwise) {
+    // [KH, KW, C, M] -> [C*M, KH, KW, 1], groups = C.
+    int64_t kh = shape[0], kw = shape[1], c = shape[2], m = shape[3];
+    ohwi.resize(w->size());
+    for (int64_t y = 0; y < kh; ++y)
+      for (int64_t x = 0; x < kw; ++x)
+        for (int64_t ci = 0; ci < c; ++ci)
+          for (int64_t mm = 0; mm < m; ++mm)
+            ohwi[((ci * m + mm) * kh + y) * kw + x] =
+                (*w)[((y * kw + x) * c + ci) * m + mm];
+    shape = {c * m, kh, kw, 1};
+    groups = c;
+  } else {
+    ohwi = std::move(*w);
+  }
+  if (int64_t(bias->size()) != shape[0])
+    bias->assign(shape[0], bias->size() == 1 ? (*bias)[0] : 0.0f);
+  Widths widths = widthsOf(op);
+  Location loc = op->getLoc();
+  FailureOr<QValue> x = twin(input, widths.actBits, loc);
+  if (failed(x))
+    return failure();
+  tosa::ClampOp clamp = fusableClamp(op->getResult(0));
+  Value out = clamp ? Value(clamp.getResult()) : op->getResult(0);
+  FailureOr<QuantParamsAttr> outP = actParams(out, widths.actBits, loc);
+  if (failed(outP))
+    return failure();
+  b.setInsertionPoint(op);
+  FailureOr<QValue> qw = quantizeWeights(loc, ohwi, shape, widths);
+  if (failed(qw))
+    return failure();
+  SmallVector<int8_t> codes;
+  if (auto pc = qw->value.getDefiningOp<PackedConstantOp>())
+    codes = pc.unpack();
+  else
+    codes = SmallVector<int8_t>(cast<DenseElementsAttr>(
+        qw->value.getDefiningOp<tosa::ConstOp>().getValues())
+                                    .getValues<int8_t>());
+  if (failed(checkAccumulator(op, x->params, qw->params,
+                              shape[1] * shape[2] * shape[3], codes)))
+    return failure();
+  Value qb = biasConst(loc, *bias, x->params, qw->params);
+  std::optional<int64_t> lo, hi;
+  clampCodes(clamp, *outP, lo, hi);
+  auto get = [&](StringRef name) {
+    return op->getAttrOfType<DenseI64ArrayAttr>(name);
+  };
+  Value conv = Conv2DOp::create(
+      b, loc, intType(out, b.getI8Type()), x->value, qw->value, qb, x->params,
+      qw->params, *outP, get("pad"), get("stride"), get("dilation"),
+      b.getI64IntegerAttr(groups),
+      lo ? b.getI64IntegerAttr(*lo) : IntegerAttr(),
+      hi ? b.getI64IntegerAttr(*hi) : IntegerAttr());
+  twins[out] = {conv, *outP};
+  if (clamp)
+    fused.insert(clamp);
+  return success();
+}
+
+LogicalResult QuantizeImpl::quantizeFullyConnected(tosa::MatMulOp op) {
+  // The importer's Gemm: reshape [M,K]->[1,M,K]; matmul with a constant
+  // [1,K,N]; reshape [1,M,N]->[M,N]; add a constant [1,N] bias.
+  auto in3 = op.getA().getDefiningOp<tosa::ReshapeOp>();
+  FailureOr<SmallVector<float>> bData = constData(op.getB());
+  auto bType = cast<RankedTensorType>(op.getB().getType());
+  if (!in3 || failed(bData) || bType.getDimSize(0) != 1 ||
+      !op.getResult().hasOneUse())
+    return success();
+  auto out2 = dyn_cast<tosa::ReshapeOp>(*op.getResult().getUsers().begin());
+  Value x2d = in3.getInput1();
+  if (!out2 || cast<RankedTensorType>(x2d.getType()).getRank() != 2 ||
+      cast<RankedTensorType>(out2.getType()).getRank() != 2)
+    return success();
+  int64_t k = bType.getDimSize(1), n = bType.getDimSize(2);
+  Value out = out2.getResult();
+  SmallVector<Operation *> chain = {out2};
+  SmallVector<float> bias(n, 0.0f);
+  if (out.hasOneUse()) {
+    if (auto add = dyn_cast<tosa::AddOp>(*out.getUsers().begin())) {
+      Value other = add.getInput1() == out ? add.getInput2() : add.getInput1();
+      FailureOr<SmallVector<float>> c = constData(other);
+      if (succeeded(c) && (c->size() == size_t(n) || c->size() == 1)) {
+        for (int64_t j = 0; j < n; ++j)
+          bias[j] = (*c)[c->size() == 1 ? 0 : j];
+        chain.push_back(add);
+        out = add.getResult();
+      }
+    }
+  }
+  SmallVector<float> wt(n * k); // [N, K]
+  for (int64_t r = 0; r < k; ++r)
+    for (int64_t c = 0; c < n; ++c)
+      wt[c * k + r] = (*bData)[r * n + c];
+  Widths widths = widthsOf(op);
+  Location loc = op.getLoc();
+  FailureOr<QValue> x = twin(x2d, widths.actBits, loc);
+  if (failed(x))
+    return failure();
+  tosa::ClampOp clamp = fusableClamp(out);
+  if (clamp)
+    out = clamp.getResult();
+  FailureOr<QuantParamsAttr> outP = actParams(out, widths.actBits, loc);
+  if (failed(outP))
+    return failure();
+  b.setInsertionPoint(chain.back());
+  FailureOr<QValue> qw = quantizeWeights(loc, wt, {n, k}, widths);
+  if (failed(qw))
+    return failure();
+  SmallVector<int8_t> codes;
+  if (auto pc = qw->value.getDefiningOp<PackedConstantOp>())
+    codes = pc.unpack();
+  else
+    codes = SmallVector<int8_t>(cast<DenseElementsAttr>(
+        qw->value.getDefiningOp<tosa::ConstOp>().getValues())
+                                    .getValues<int8_t>());
+  if (failed(checkAccumulator(op, x->params, qw->params, k, codes)))
+    return failure();
+  Value qb = biasConst(loc, bias, x->params, qw->params);
+  std::optional<int64_t> lo, hi;
+  clampCodes(clamp, *outP, lo, hi);
+  Value fc = FullyConnectedOp::create(
+      b, loc, intType(out, b.getI8Type()), x->value, qw->value, qb, x->params,
+      qw->params, *outP, lo ? b.getI64IntegerAttr(*lo) : IntegerAttr(),
+      hi ? b.getI64IntegerAttr(*hi) : IntegerAttr());
+  twins[out] = {fc, *outP};
+  for (Operation *c : chain)
+    fused.insert(c);
+  if (clamp)
+    fused.insert(clamp);
+  return success();
+}
+
+LogicalResult QuantizeImpl::quantizeAdd(tosa::AddOp op) {
+  Value l = op.getInput1(), r = op.getInput2();
+  if (l.getDefiningOp<tosa::ConstOp>() || r.getDefiningOp<tosa::ConstOp>())
+    return success();
+  if (!calibOf(l) && !hasTwin(l))
+    return success();
+  if (!calibOf(r) && !hasTwin(r))
+    return success();
+  unsigned bits = widthsOf(op).actBits;
+  Location loc = op.getLoc();
+  FailureOr<QValue> ql = twin(l, bits, loc), qr = twin(r, bits, loc);
+  if (failed(ql) || failed(qr))
+    return failure();
+  tosa::ClampOp clamp = fusableClamp(op.getResult());
+  Value out = clamp ? Value(clamp.getResult()) : Value(op.getResult());
+  FailureOr<QuantParamsAttr> outP = actParams(out, bits, loc);
+  if (failed(outP))
+    return failure();
+  std::optional<int64_t> lo, hi;
+  clampCodes(clamp, *outP, lo, hi);
+  b.setInsertionPoint(clamp ? clamp.getOperation() : op.getOperation());
+  Value add = AddOp::create(b, loc, intType(out, b.getI8Type()), ql->value,
+                            qr->value, ql->params, qr->params, *outP,
+                            lo ? b.getI64IntegerAttr(*lo) : IntegerAttr(),
+                            hi ? b.getI64IntegerAttr(*hi) : IntegerAttr());
+  twins[out] = {add, *outP};
+  if (clamp)
+    fused.insert(clamp);
+  return success();
+}
+
+LogicalResult QuantizeImpl::quantizeAvgPool(tosa::AvgPool2dOp op) {
+  if (!hasTwin(op.getInput()))
+    return success();
+  QValue x = twins[op.getInput()];
+  // The pool requantizes anyway, so a precision decision sets its output
+  // width directly.
+  unsigned bits = op->hasAttr("mpq.precision") ? widthsOf(op).actBits
+                                                 : x.params.getBits();
+  FailureOr<QuantParamsAttr> outP = actParams(op.getResult(), bits, op.getLoc());
+  if (failed(outP))
+    return failure();
+  b.setInsertionPoint(op);
+  Value pool = AvgPool2dOp::create(
+      b, op.getLoc(), intType(op.getResult(), b.getI8Type()), x.value,
+      op.getKernelAttr(), op.getStrideAttr(), op.getPadAttr(), x.params,
+      *outP);
+  twins[op.getResult()] = {pool, *outP};
+  return success();
+}
+
+LogicalResult QuantizeImpl::quantizeConcat(tosa::ConcatOp op) {
+  if (!llvm::all_of(op.getInput1(), [&](Value v) { return hasTwin(v); }))
+    return success();
+  unsigned bits = twins[op.getInput1()[0]].params.getBits();
+  FailureOr<QuantParamsAttr> outP =
+      actParams(op.getResult(), bits, op.getLoc());
+  if (failed(outP))
+    return failure();
+  b.setInsertionPoint(op);
+  SmallVector<Value> ins;
+  for (Value v : op.getInput1()) {
+    QValue t = twins[v];
+    if (t.params != *outP)
+      ins.push_back(RequantizeOp::create(b, op.getLoc(), t.value.getType(),
+                                         t.value, t.params, *outP));
+    else
+      ins.push_back(t.value);
+  }
+  Value cat = tosa::ConcatOp::create(
+      b, op.getLoc(), intType(op.getResult(), b.getI8Type()), ins,
+      op.getAxisAttr());
+  twins[op.getResult()] = {cat, *outP};
+  return success();
+}
+
+LogicalResult QuantizeImpl::quantizeCodeOp(Operation *op) {
+  Value in = op->getOperand(0);
+  if (!hasTwin(in))
+    return success();
+  QValue x = twins[in];
+  b.setInsertionPoint(op);
+  Type t = intType(op->getResult(0), b.getI8Type());
+  Operation *q;
+  if (auto clamp = dyn_cast<tosa::ClampOp>(op)) {
+    std::optional<int64_t> lo, hi;
+    clampCodes(clamp, x.params, lo, hi);
+    auto i8 = b.getIntegerType(8);
+    q = tosa::ClampOp::create(
+        b, op->getLoc(), t, x.value,
+        b.getIntegerAttr(i8, lo.value_or(x.params.getQMin())),
+        b.getIntegerAttr(i8, hi.value_or(x.params.getQMax())),
+        clamp.getNanModeAttr());
+  } else {
+    SmallVector<Value> operands(op->getOperands());
+    operands[0] = x.value;
+    SmallVector<NamedAttribute> attrs;
+    for (NamedAttribute a : op->getAttrs())
+      if (!a.getName().strref().starts_with("mpq."))
+        attrs.push_back(a);
+    OperationState st(op->getLoc(), op->getName().getStringRef(), operands,
+                      TypeRange{t}, attrs);
+    q = b.create(st);
+  }
+  twins[op->getResult(0)] = {q->getResult(0), x.params};
+  return success();
+}
+
+LogicalResult QuantizeImpl::run() {
+  SmallVector<Operation *> ops;
+  for (Operation &op : fn.getBody().front())
+    ops.push_back(&op);
+  for (Operation *op : ops) {
+    if (fused.contains(op))
+      continue;
+    LogicalResult r =
+        TypeSwitch<Operation *, LogicalResult>(op)
+            .Case<tosa::Conv2DOp, tosa::DepthwiseConv2DOp>(
+                [&](Operation *o) { return quantizeConv(o); })
+            .Case<tosa::MatMulOp>(
+                [&](auto o) { return quantizeFullyConnected(o); })
+            .Case<tosa::AddOp>([&](auto o) { return quantizeAdd(o); })
+            .Case<tosa::AvgPool2dOp>([&](auto o) { return quantizeAvgPool(o); })
+            .Case<tosa::ConcatOp>([&](auto o) { return quantizeConcat(o); })
+            .Case<tosa::MaxPool2dOp, tosa::TransposeOp, tosa::ReshapeOp,
+                  tosa::ClampOp>([&](Operation *o) {
+              if (auto t = dyn_cast<RankedTensorType>(o->getResult(0).getType());
+                  !t || !t.getElementType().isF32())
+                return success();
+              if (hasTwin(o->getOperand(0)) &&
+                  twins[o->getOperand(0)].params.isPerAxis())
+                return success();
+              return quantizeCodeOp(o);
+            })
+            .Default([](Operation *) { return success(); });
+    if (failed(r))
+      return failure();
+  }
+  // Every float value with a twin now reads its dequantized twin; the float
+  // ops that were quantized become dead.
+  for (auto &[v, t] : twins) {
+    if (v.use_empty())
+      continue;
+    OpBuilder::InsertionGuard g(b);
+    b.setInsertionPointAfterValue(t.value);
+    Value d = DequantizeOp::create(b, t.value.getLoc(), v.getType(), t.value,
+                                   t.params);
+    v.replaceUsesWithIf(d, [&](OpOperand &use) {
+      return use.getOwner() != d.getDefiningOp() &&
+             !quantizers.contains(use.getOwner());
+    });
+  }
+  // Erase what no longer has users, last to first.
+  bool changed = true;
+  while (changed) {
+    changed = false;
+    for (Operation &op :
+         llvm::make_early_inc_range(llvm::reverse(fn.getBody().front()))) {
+      if (op.hasTrait<OpTrait::IsTerminator>() || !op.use_empty() ||
+          !isMemoryEffectFree(&op))
+        continue;
+      op.erase();
+      changed = true;
+    }
+  }
+  // Dequantize-quantize pairs with identical parameters cancel.
+  for (Operation &op :
+       llvm::make_early_inc_range(fn.getBody().front())) {
+    auto q = dyn_cast<QuantizeOp>(op);
+    if (!q)
+      continue;
+    auto d = q.getInput().getDefiningOp<DequantizeOp>();
+    if (d && d.getParams() == q.getParams() &&
+        d.getInput().getType() == q.getType()) {
+      q.replaceAllUsesWith(d.getInput());
+      q.erase();
+    }
+  }
+  return success();
+}
+
+struct MPQQuantizePass : public mpq::impl::MPQQuantizePassBase<MPQQuantizePass> {
+  using MPQQuantizePassBase::MPQQuantizePassBase;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    if (weightBits < 2 || weightBits > 8 || actBits < 2 || actBits > 8) {
+      module.emitError() << "weight-bits and act-bits must be 2..8, got "
+                         << unsigned(weightBits) << " and " << unsigned(actBits);
+      return signalPassFailure();
+    }
+    if (granularity != "per-channel" && granularity != "per-tensor") {
+      module.emitError() << "granularity must be per-channel or per-tensor, "
+                            "got '"
+                         << std::string(granularity) << "'";
+      return signalPassFailure();
+    }
+    if (weightMethod != "mmse" && weightMethod != "maxabs") {
+      module.emitError() << "weight-method must be mmse or maxabs, got '"
+                         << std::string(weightMethod) << "'";
+      return signalPassFailure();
+    }
+    for (auto fn : module.getOps<func::FuncOp>()) {
+      if (fn.isExternal())
+        continue;
+      if (!fn.getBody().hasOneBlock()) {
+        fn.emitError("mpq-quantize expects single-block functions");
+        return signalPassFailure();
+      }
+      QuantizeImpl impl(fn, weightBits, actBits, granularity == "per-channel",
+                        weightMethod == "mmse");
+      if (failed(impl.run()))
+        return signalPassFailure();
+    }
+  }
+};
+
+} // namespace
