@@ -1168,6 +1168,8 @@ LogicalResult Importer::importReshape(const onnx::NodeProto &n) {
       inferAt = k;
     } else if (d < 0) {
       return nodeError(n) << "invalid target dimension " << d;
+    } else if (d == 0) {
+      return nodeError(n) << "empty (zero-sized) tensors are not supported";
     }
     to.push_back(d);
   }
@@ -1569,6 +1571,13 @@ LogicalResult Importer::importNode(const onnx::NodeProto &n) {
   if (!n.domain().empty() && n.domain() != "ai.onnx")
     return nodeError(n) << "operator domain '" << n.domain()
                         << "' is not supported";
+  // Before opset 7, binary ops broadcast only with `broadcast = 1`, aligning
+  // the second operand at `axis`; without `axis` that is the trailing
+  // alignment numpy uses. (`consumed_inputs` was an optimisation hint.)
+  if (opset < 7 && (op == "Add" || op == "Sub" || op == "Mul") &&
+      attr(n, "axis"))
+    return nodeError(n) << "legacy (opset < 7) broadcasting along 'axis' is "
+                           "not supported";
   if (op == "Conv")
     return importConv(n);
   if (op == "MaxPool" || op == "AveragePool")
@@ -1626,9 +1635,9 @@ OwningOpRef<ModuleOp> Importer::run(StringRef bytes) {
       opset = o.version();
   if (opset == 0)
     opset = 1;
-  if (opset < 7 || opset > 21) {
+  if (opset > 21) {
     emitError(loc) << "ONNX opset " << opset
-                   << " is not supported (7 to 21 are)";
+                   << " is not supported (up to 21 is)";
     return {};
   }
   onnx::GraphProto graph = model.graph();
@@ -1687,6 +1696,12 @@ OwningOpRef<ModuleOp> Importer::run(StringRef bytes) {
         s.push_back(d.dim_value());
       else
         s.push_back(kDyn);
+    }
+    if (llvm::is_contained(s, 0)) {
+      emitError(loc) << "graph input '" << in.name() << "' has shape "
+                     << shapeStr(s)
+                     << "; empty (zero-sized) tensors are not supported";
+      return {};
     }
     if (llvm::count(s, kDyn) > 1 ||
         (llvm::is_contained(s, kDyn) && s[0] != kDyn)) {

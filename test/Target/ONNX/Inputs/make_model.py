@@ -136,7 +136,7 @@ def build(name):
                      [vi("x", [1, "H", "W"])], [vi("y", [1, "H", "W"])])
     if name == "old_opset":
         return model([helper.make_node("Relu", ["x"], ["y"], name="r")],
-                     [vi("x", [1])], [vi("y", [1])], opset=5)
+                     [vi("x", [1])], [vi("y", [1])], opset=22)
     raise SystemExit("unknown model " + name)
 
 
