@@ -17,4 +17,4 @@ void mpq::registerAllMpqDialects(mlir::DialectRegistry &registry) {
                   mlir::tosa::TosaDialect, mlir::quant::QuantDialect>();
 }
 
-void mpq::registerAllMpqPasses() { mpq::registerMPQQuantizePass(); }
+void mpq::registerAllMpqPasses() { mpq::registerMPQPasses(); }

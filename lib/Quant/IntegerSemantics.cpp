@@ -26,11 +26,9 @@ FixedPointMultiplier mpq::quantizeMultiplier(double m) {
   }
   int shift = 31 - exp;
   if (shift > 62) {
-    // Too small: shrink the mantissa until the shift fits, or give up.
-    mant >>= (shift - 62);
-    shift = 62;
-    if (mant == 0)
-      return r;
+    // M < 2^-32: |acc * M| < 1/2 for every int32 acc, so the product rounds
+    // to 0 (or to 0 from -1/2 upward); the zero multiplier is exact.
+    return r;
   }
   if (shift < 0) { // too large: saturate
     mant = (int64_t(1) << 31) - 1;

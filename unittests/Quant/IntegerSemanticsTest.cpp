@@ -42,6 +42,11 @@ TEST(IntegerSemantics, TinyAndHugeMultipliers) {
   EXPECT_EQ(quantizeMultiplier(0.0).mantissa, 0);
   EXPECT_EQ(quantizeMultiplier(-1.0).mantissa, 0);
   EXPECT_EQ(quantizeMultiplier(1e-30).mantissa, 0);
+  EXPECT_EQ(quantizeMultiplier(0x1p-33).mantissa, 0);
+  EXPECT_EQ(applyMultiplier(INT32_MAX, quantizeMultiplier(1e-30)), 0);
+  FixedPointMultiplier smallest = quantizeMultiplier(0x1p-32);
+  EXPECT_EQ(smallest.shift, 62);
+  EXPECT_EQ(applyMultiplier(INT32_MAX, smallest), 0); // 0.4999... -> 0
   FixedPointMultiplier big = quantizeMultiplier(1e12);
   EXPECT_EQ(big.shift, 0);
   EXPECT_EQ(applyMultiplier(1 << 20, big), INT32_MAX);
@@ -88,8 +93,10 @@ TEST(IntegerSemantics, QuantizeFloatRoundsHalfToEven) {
 }
 
 TEST(IntegerSemantics, BiasRounding) {
-  EXPECT_EQ(quantizeBias(0.25, 0.1, 1.0), 2);  // 2.5 -> 2 (ties to even)
-  EXPECT_EQ(quantizeBias(0.35, 0.1, 1.0), 4);  // 3.5 -> 4
+  // Exactly representable ratios, so the ties are real ties.
+  EXPECT_EQ(quantizeBias(0.625, 0.25, 1.0), 2); // 2.5 -> 2 (ties to even)
+  EXPECT_EQ(quantizeBias(0.875, 0.25, 1.0), 4); // 3.5 -> 4
+  EXPECT_EQ(quantizeBias(-0.625, 0.25, 1.0), -2);
   EXPECT_EQ(quantizeBias(1e12, 1e-3, 1e-3), INT32_MAX);
 }
 

@@ -35,6 +35,7 @@
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/StringMap.h"
 
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -129,6 +130,10 @@ void registerTosaOpHandlers(OpHandlerRegistry &registry);
 // Executor
 //===----------------------------------------------------------------------===//
 
+/// Called with each SSA value and its tensor while a function runs (see
+/// Executor::setObserver).
+using ValueObserver = std::function<void(mlir::Value, const Tensor &)>;
+
 /// Interprets functions of one module. Ops are executed in order, keeping
 /// a map from SSA value to tensor; shapes come from the actual inputs (result
 /// types may contain `?`), and every result is checked against its declared
@@ -144,9 +149,8 @@ void registerTosaOpHandlers(OpHandlerRegistry &registry);
 /// run() fail.
 class Executor {
 public:
-  explicit Executor(mlir::ModuleOp module,
-                    const OpHandlerRegistry &registry =
-                        OpHandlerRegistry::getDefault());
+  explicit Executor(mlir::ModuleOp module, const OpHandlerRegistry &registry =
+                                               OpHandlerRegistry::getDefault());
   ~Executor();
 
   /// Threads kernels may use (default: std::thread::hardware_concurrency()).
@@ -154,6 +158,21 @@ public:
     ctx.numThreads = numThreads ? numThreads : 1;
   }
   unsigned getNumThreads() const { return ctx.numThreads; }
+
+  /// Installs `newObserver` (null to remove). During run() it is called on
+  /// the calling thread, in execution order, for every function argument and
+  /// every op result right after the value is computed (before it can be
+  /// freed). Cached constants (tosa.const and values computed only from
+  /// constants) are not observed. Calibration uses this to record activation
+  /// ranges.
+  void setObserver(ValueObserver newObserver) {
+    observer = std::move(newObserver);
+  }
+
+  /// Accumulates wall-clock time per op name while enabled.
+  void setProfiling(bool enable) { profiling = enable; }
+  /// Prints the accumulated per-op times, most expensive first.
+  void printProfile(llvm::raw_ostream &os) const;
 
   /// Returns the function named `name`, or emits an error and fails.
   mlir::FailureOr<mlir::func::FuncOp> lookupFunction(llvm::StringRef name);
@@ -164,12 +183,12 @@ public:
                                    llvm::ArrayRef<Tensor> inputs);
 
   /// Runs `func` on `inputs` (in argument order) and returns its results.
-  mlir::FailureOr<llvm::SmallVector<Tensor>>
-  run(mlir::func::FuncOp func, llvm::ArrayRef<Tensor> inputs);
+  mlir::FailureOr<llvm::SmallVector<Tensor>> run(mlir::func::FuncOp func,
+                                                 llvm::ArrayRef<Tensor> inputs);
 
   /// Runs the function named `entry`.
-  mlir::FailureOr<llvm::SmallVector<Tensor>>
-  run(llvm::StringRef entry, llvm::ArrayRef<Tensor> inputs);
+  mlir::FailureOr<llvm::SmallVector<Tensor>> run(llvm::StringRef entry,
+                                                 llvm::ArrayRef<Tensor> inputs);
 
 private:
   struct FunctionPlan;
@@ -178,10 +197,15 @@ private:
   mlir::ModuleOp module;
   const OpHandlerRegistry &registry;
   ExecContext ctx;
+  bool profiling = false;
+  ValueObserver observer;
+  /// Op name -> (calls, seconds).
+  llvm::StringMap<std::pair<int64_t, double>> profile;
   /// Liveness information per function.
   llvm::DenseMap<mlir::Operation *, std::unique_ptr<FunctionPlan>> plans;
-  /// Results of constant ops (and ops computed only from constants).
-  llvm::DenseMap<mlir::Operation *, llvm::SmallVector<Tensor, 1>>
+  /// Results of constant ops (and ops computed only from constants); boxed
+  /// so that their addresses survive rehashing.
+  llvm::DenseMap<mlir::Operation *, std::unique_ptr<llvm::SmallVector<Tensor>>>
       constantResults;
 };
 

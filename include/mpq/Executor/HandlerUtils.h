@@ -1,4 +1,4 @@
-//===- HandlerUtils.h - helpers for writing executor op handlers -*- C++ -*-===//
+//===- HandlerUtils.h - helpers for executor op handlers --------*- C++ -*-===//
 //
 // Shared by the TOSA handlers (lib/Executor/TosaOps.cpp) and meant for the
 // handlers of other dialects (mpq.quantize, mpq.conv2d, ...): constant
@@ -85,9 +85,10 @@ struct BroadcastPlan {
 
 /// Computes the plan for operands of `shapes`; emits an error at `op` if
 /// they are not broadcast-compatible.
-mlir::LogicalResult computeBroadcastPlan(
-    mlir::Operation *op, llvm::ArrayRef<llvm::ArrayRef<int64_t>> shapes,
-    BroadcastPlan &plan);
+mlir::LogicalResult
+computeBroadcastPlan(mlir::Operation *op,
+                     llvm::ArrayRef<llvm::ArrayRef<int64_t>> shapes,
+                     BroadcastPlan &plan);
 
 /// Calls fn(outOffset, inOffsets, length, innerStrides) for every innermost
 /// row of the broadcast iteration space: elements outOffset + i of the result

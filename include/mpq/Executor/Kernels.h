@@ -68,8 +68,8 @@ void conv2d(const Tensor &input, const Tensor &weight, const Tensor &bias,
 /// tosa.depthwise_conv2d on f32: input [N,H,W,C], weight [KH,KW,C,M], bias
 /// [C*M] or [1]; `output` is preallocated [N,OH,OW,C*M], channel c*M+m.
 void depthwiseConv2d(const Tensor &input, const Tensor &weight,
-                     const Tensor &bias, const Window2D &window,
-                     Tensor &output, unsigned numThreads);
+                     const Tensor &bias, const Window2D &window, Tensor &output,
+                     unsigned numThreads);
 
 /// tosa.max_pool2d on f32 (padding is -inf, i.e. never selected; NaN
 /// propagates). `output` is preallocated [N,OH,OW,C].

@@ -40,8 +40,7 @@ llvm::StringRef stringifyElementKind(ElementKind kind);
 size_t getElementKindSize(ElementKind kind);
 
 /// Maps a C++ element type onto its kind (float, int32_t, int64_t only).
-template <typename T>
-constexpr ElementKind getElementKindOf() {
+template <typename T> constexpr ElementKind getElementKindOf() {
   static_assert(std::is_same_v<T, float> || std::is_same_v<T, int32_t> ||
                     std::is_same_v<T, int64_t>,
                 "Tensor elements are float, int32_t or int64_t");
@@ -60,7 +59,8 @@ int64_t getNumElements(llvm::ArrayRef<int64_t> shape);
 std::string formatShape(llvm::ArrayRef<int64_t> shape);
 
 /// A dense row-major tensor owning its storage. Copying copies the data;
-/// moving is cheap. The storage is 64-byte aligned.
+/// moving is cheap. The storage is 64-byte aligned; large buffers are
+/// recycled through a process-wide cache instead of going back to the OS.
 class Tensor {
 public:
   /// An empty f32 tensor of shape [0].
@@ -99,20 +99,14 @@ public:
   std::string getTypeString() const;
 
   /// Typed access to the elements; T must match the kind.
-  template <typename T>
-  T *getData() {
-    return static_cast<T *>(storage);
-  }
-  template <typename T>
-  const T *getData() const {
+  template <typename T> T *getData() { return static_cast<T *>(storage); }
+  template <typename T> const T *getData() const {
     return static_cast<const T *>(storage);
   }
-  template <typename T>
-  llvm::MutableArrayRef<T> getValues() {
+  template <typename T> llvm::MutableArrayRef<T> getValues() {
     return {getData<T>(), static_cast<size_t>(numElements)};
   }
-  template <typename T>
-  llvm::ArrayRef<T> getValues() const {
+  template <typename T> llvm::ArrayRef<T> getValues() const {
     return {getData<T>(), static_cast<size_t>(numElements)};
   }
   void *getRawData() { return storage; }
@@ -137,11 +131,14 @@ public:
 
 private:
   void allocate();
+  void deallocate();
 
   ElementKind kind = ElementKind::F32;
   llvm::SmallVector<int64_t, 4> shape;
   int64_t numElements = 0;
   void *storage = nullptr;
+  /// Bytes allocated at `storage` (may exceed getNumBytes()).
+  size_t capacity = 0;
 };
 
 } // namespace mpq

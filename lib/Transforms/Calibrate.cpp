@@ -1,0 +1,192 @@
+//===- Calibrate.cpp - record activation statistics -----------------------===//
+//
+// Runs the reference executor over calibration samples, watching every float
+// value the entry function computes: a first pass records each value's range,
+// a second (for percentile and MMSE) fills a histogram over that range. The
+// result is a #mpq.calibration attribute per value, holding a clip range for
+// every bit-width 2..8.
+//
+//===----------------------------------------------------------------------===//
+
+#include "mpq/Dialect/MPQ/IR/MPQAttrs.h"
+#include "mpq/Executor/Executor.h"
+#include "mpq/Executor/Npy.h"
+#include "mpq/Quant/Quantizer.h"
+#include "mpq/Transforms/Passes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Builders.h"
+#include "llvm/ADT/MapVector.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cmath>
+#include <limits>
+#include <memory>
+
+namespace mpq {
+#define GEN_PASS_DEF_MPQCALIBRATEPASS
+#include "mpq/Transforms/Passes.h.inc"
+} // namespace mpq
+
+using namespace mlir;
+using namespace mpq;
+
+namespace {
+
+struct ValueStats {
+  double min = std::numeric_limits<double>::infinity();
+  double max = -std::numeric_limits<double>::infinity();
+  std::unique_ptr<Histogram> hist;
+};
+
+struct MPQCalibratePass
+    : public mpq::impl::MPQCalibratePassBase<MPQCalibratePass> {
+  using MPQCalibratePassBase::MPQCalibratePassBase;
+
+  void runOnOperation() override;
+
+  /// Runs `fn` over the first `n` samples in batches, calling `observe` on
+  /// every float value computed. Prints progress as `what`.
+  LogicalResult sweep(Executor &exec, func::FuncOp fn, const Tensor &data,
+                      int64_t n, StringRef what,
+                      const ValueObserver &observe);
+};
+
+LogicalResult MPQCalibratePass::sweep(Executor &exec, func::FuncOp fn,
+                                      const Tensor &data, int64_t n,
+                                      StringRef what,
+                                      const ValueObserver &observe) {
+  exec.setObserver(observe);
+  int64_t batch = std::max<int64_t>(1, batchSize);
+  for (int64_t begin = 0; begin < n; begin += batch) {
+    int64_t end = std::min(n, begin + batch);
+    Tensor chunk = data.sliceDim0(begin, end);
+    if (failed(exec.run(fn, {chunk}))) {
+      exec.setObserver(nullptr);
+      return failure();
+    }
+    llvm::errs() << "mpq-calibrate: " << what << ": " << end << "/" << n
+                 << " samples\n";
+  }
+  exec.setObserver(nullptr);
+  return success();
+}
+
+void MPQCalibratePass::runOnOperation() {
+  ModuleOp module = getOperation();
+  Location loc = module.getLoc();
+  if (method != "minmax" && method != "percentile" && method != "mmse") {
+    emitError(loc) << "unknown calibration method '" << std::string(method)
+                   << "' (minmax, percentile or mmse)";
+    return signalPassFailure();
+  }
+  if (samples < 1) {
+    emitError(loc) << "samples must be positive, got " << int64_t(samples);
+    return signalPassFailure();
+  }
+  if (!(percentile > 50.0 && percentile <= 100.0)) {
+    emitError(loc) << "percentile must be in (50, 100], got "
+                   << double(percentile);
+    return signalPassFailure();
+  }
+  if (std::string(data).empty()) {
+    emitError(loc) << "mpq-calibrate needs calibration data: "
+                      "--mpq-calibrate=\"data=FILE.npy\"";
+    return signalPassFailure();
+  }
+  Executor exec(module);
+  FailureOr<func::FuncOp> fn = exec.lookupFunction(entry);
+  if (failed(fn))
+    return signalPassFailure();
+  if (fn->getNumArguments() != 1) {
+    fn->emitError() << "calibration feeds one input tensor, but @"
+                    << fn->getName() << " takes " << fn->getNumArguments();
+    return signalPassFailure();
+  }
+  llvm::Expected<Tensor> loaded = readNpyFile(data);
+  if (!loaded) {
+    emitError(loc) << "calibration data: "
+                   << llvm::toString(loaded.takeError());
+    return signalPassFailure();
+  }
+  if (loaded->getKind() != ElementKind::F32 || loaded->getRank() < 1 ||
+      loaded->getShape()[0] < 1) {
+    emitError(loc) << "calibration data " << std::string(data)
+                   << " must be a float32 array with at least one sample, "
+                      "got "
+                   << loaded->getTypeString();
+    return signalPassFailure();
+  }
+  int64_t n = std::min<int64_t>(samples, loaded->getShape()[0]);
+  Tensor first = loaded->sliceDim0(0, 1);
+  if (failed(exec.verifyInputs(*fn, {first})))
+    return signalPassFailure();
+
+  // Pass 1: ranges.
+  llvm::MapVector<Value, ValueStats> stats;
+  auto isFloat = [](const Tensor &t) { return t.getKind() == ElementKind::F32; };
+  if (failed(sweep(exec, *fn, *loaded, n, "ranges",
+                   [&](Value v, const Tensor &t) {
+                     if (!isFloat(t) || !t.getNumElements())
+                       return;
+                     ValueStats &s = stats[v];
+                     for (float x : t.getValues<float>()) {
+                       if (std::isnan(x))
+                         continue;
+                       s.min = std::min(s.min, double(x));
+                       s.max = std::max(s.max, double(x));
+                     }
+                   })))
+    return signalPassFailure();
+
+  // Pass 2: histograms over the observed ranges.
+  if (method != "minmax") {
+    for (auto &[v, s] : stats)
+      if (s.min <= s.max)
+        s.hist = std::make_unique<Histogram>(std::min(s.min, 0.0),
+                                             std::max(s.max, 0.0), 2048);
+    if (failed(sweep(exec, *fn, *loaded, n, "histograms",
+                     [&](Value v, const Tensor &t) {
+                       auto it = stats.find(v);
+                       if (it != stats.end() && it->second.hist)
+                         it->second.hist->add(t.getValues<float>());
+                     })))
+      return signalPassFailure();
+  }
+
+  OpBuilder b(module.getContext());
+  for (auto &[v, s] : stats) {
+    if (!(s.min <= s.max))
+      continue; // every element was NaN
+    bool nonNegative = s.min >= 0.0;
+    SmallVector<double> lo, hi;
+    for (unsigned bits = 2; bits <= 8; ++bits) {
+      double l = s.min, h = s.max;
+      if (method == "percentile") {
+        double p = double(percentile) / 100.0;
+        h = std::max(0.0, s.hist->percentile(p));
+        l = nonNegative ? 0.0 : std::min(0.0, s.hist->percentile(1.0 - p));
+      } else if (method == "mmse") {
+        AffineQuant q = mmseActivationQuant(
+            *s.hist, QuantRange::get(bits, true, false), /*symmetric=*/false);
+        l = q.scale * double(q.range.qmin - q.zeroPoint);
+        h = q.scale * double(q.range.qmax - q.zeroPoint);
+        if (nonNegative)
+          l = 0.0;
+      }
+      lo.push_back(l);
+      hi.push_back(h);
+    }
+    auto attr = CalibrationAttr::get(
+        b.getContext(), std::string(method),
+        b.getDenseF64ArrayAttr({s.min, s.max}), nonNegative,
+        b.getDenseF64ArrayAttr(lo), b.getDenseF64ArrayAttr(hi));
+    if (Operation *def = v.getDefiningOp())
+      def->setAttr("mpq.calib", attr);
+    else
+      fn->setArgAttr(cast<BlockArgument>(v).getArgNumber(), "mpq.calib",
+                     attr);
+  }
+}
+
+} // namespace
