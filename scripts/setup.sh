@@ -12,13 +12,17 @@ PKGS=(
   libonnx-dev libprotobuf-dev protobuf-compiler libeigen3-dev libgtest-dev
   # data and conformance suites from outside the project
   libonnx-testdata dataset-fashion-mnist
-  # scripts (Debian's interpreter, /usr/bin/python3) and ONNX Runtime (npm)
-  python3-numpy python3-onnx nodejs npm
+  # scripts (Debian's interpreter, /usr/bin/python3)
+  python3-numpy python3-onnx
 )
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
 done
+# ONNX Runtime comes from npm; use the machine's node/npm if it has them
+# (they need not be Debian's), else Debian's.
+command -v node >/dev/null || missing+=(nodejs)
+command -v npm >/dev/null || missing+=(npm)
 if ((${#missing[@]})); then
   echo "setup: installing ${missing[*]}" >&2
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
