@@ -105,6 +105,7 @@ const OpHandlerRegistry &OpHandlerRegistry::getDefault() {
   static const OpHandlerRegistry registry = [] {
     OpHandlerRegistry r;
     registerTosaOpHandlers(r);
+    registerMPQOpHandlers(r);
     // New dialects: add their register*OpHandlers(r) call here.
     return r;
   }();

@@ -281,35 +281,41 @@ void kernels::depthwiseConv2d(const Tensor &input, const Tensor &weight,
 // Pooling
 //===----------------------------------------------------------------------===//
 
-template <bool IsMax>
+template <bool IsMax, typename T>
 static void pool2d(const Tensor &input, const Window2D &win, Tensor &output,
                    unsigned numThreads) {
   Geometry g{input.getDimSize(0), input.getDimSize(1),  input.getDimSize(2),
              input.getDimSize(3), output.getDimSize(1), output.getDimSize(2)};
-  const float *x = input.getData<float>();
-  float *y = output.getData<float>();
+  const T *x = input.getData<T>();
+  T *y = output.getData<T>();
   int64_t minRows = macsToItems(g.ow * win.kernelH * win.kernelW * g.c);
 
   parallelFor(g.n * g.oh, numThreads, minRows, [&](int64_t r0, int64_t r1) {
     for (int64_t r = r0; r < r1; ++r) {
       int64_t n = r / g.oh, oh = r % g.oh;
-      const float *image = x + n * g.h * g.w * g.c;
+      const T *image = x + n * g.h * g.w * g.c;
       int64_t ih0 = oh * win.strideY - win.padTop;
       int64_t ihBegin = std::max<int64_t>(ih0, 0);
       int64_t ihEnd = std::min<int64_t>(ih0 + win.kernelH, g.h);
       for (int64_t ow = 0; ow < g.ow; ++ow) {
-        float *acc = y + (r * g.ow + ow) * g.c;
+        T *acc = y + (r * g.ow + ow) * g.c;
         int64_t iw0 = ow * win.strideX - win.padLeft;
         int64_t iwBegin = std::max<int64_t>(iw0, 0);
         int64_t iwEnd = std::min<int64_t>(iw0 + win.kernelW, g.w);
-        std::fill_n(acc, g.c,
-                    IsMax ? -std::numeric_limits<float>::infinity() : 0.0f);
+        T init = T(0);
+        if constexpr (IsMax)
+          init = std::numeric_limits<T>::has_infinity
+                     ? -std::numeric_limits<T>::infinity()
+                     : std::numeric_limits<T>::lowest();
+        std::fill_n(acc, g.c, init);
         for (int64_t ih = ihBegin; ih < ihEnd; ++ih) {
           for (int64_t iw = iwBegin; iw < iwEnd; ++iw) {
-            const float *xp = image + (ih * g.w + iw) * g.c;
+            const T *xp = image + (ih * g.w + iw) * g.c;
             for (int64_t c = 0; c < g.c; ++c) {
-              if constexpr (IsMax)
+              if constexpr (IsMax && std::is_floating_point_v<T>)
                 acc[c] = (xp[c] > acc[c] || std::isnan(xp[c])) ? xp[c] : acc[c];
+              else if constexpr (IsMax)
+                acc[c] = std::max(acc[c], xp[c]);
               else
                 acc[c] += xp[c];
             }
@@ -331,12 +337,17 @@ static void pool2d(const Tensor &input, const Window2D &win, Tensor &output,
 
 void kernels::maxPool2d(const Tensor &input, const Window2D &window,
                         Tensor &output, unsigned numThreads) {
-  pool2d<true>(input, window, output, numThreads);
+  // Quantized codes (I32) pool exactly: the maximum of codes is the code of
+  // the maximum.
+  if (input.getKind() == ElementKind::I32)
+    pool2d<true, int32_t>(input, window, output, numThreads);
+  else
+    pool2d<true, float>(input, window, output, numThreads);
 }
 
 void kernels::avgPool2d(const Tensor &input, const Window2D &window,
                         Tensor &output, unsigned numThreads) {
-  pool2d<false>(input, window, output, numThreads);
+  pool2d<false, float>(input, window, output, numThreads);
 }
 
 //===----------------------------------------------------------------------===//

@@ -343,7 +343,7 @@ static LogicalResult allocateWindowOutput(Operation *op, const Tensor &input,
   if (!kernels::inferWindowOutputShape(input.getShape(), w, channels, shape,
                                        error))
     return emitRunError(op, error);
-  out = Tensor::createUninitialized(ElementKind::F32, shape);
+  out = Tensor::createUninitialized(input.getKind(), shape);
   return success();
 }
 
@@ -411,7 +411,10 @@ static LogicalResult runDepthwiseConv2D(tosa::DepthwiseConv2DOp op, Operands in,
 template <typename OpTy>
 static LogicalResult preparePool(OpTy op, const Tensor &x, Tensor &out,
                                  kernels::Window2D &win) {
-  if (failed(checkKind(op, x, ElementKind::F32, "input")) ||
+  // Max pooling also runs on quantized codes; averages need mpq.avg_pool2d.
+  bool codesOk = std::is_same_v<OpTy, tosa::MaxPool2dOp> &&
+                 x.getKind() == ElementKind::I32;
+  if ((!codesOk && failed(checkKind(op, x, ElementKind::F32, "input"))) ||
       failed(checkRank(op, x, 4, "input")))
     return failure();
   ArrayRef<int64_t> kernel = op.getKernel();

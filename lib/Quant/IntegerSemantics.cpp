@@ -79,3 +79,32 @@ int32_t mpq::quantizeBias(double bias, double inScale, double weightScale) {
     return std::numeric_limits<int32_t>::min();
   return int32_t(v);
 }
+
+AddParams mpq::makeAddParams(double scaleA, int32_t zpA, double scaleB,
+                             int32_t zpB, double scaleOut, int32_t zpOut,
+                             int32_t lo, int32_t hi) {
+  AddParams p;
+  double twiceMax = 2.0 * std::max(scaleA, scaleB);
+  p.zpA = zpA;
+  p.zpB = zpB;
+  p.zpOut = zpOut;
+  p.mA = quantizeMultiplier(scaleA / twiceMax);
+  p.mB = quantizeMultiplier(scaleB / twiceMax);
+  p.mOut = quantizeMultiplier(
+      twiceMax / (scaleOut * double(int64_t(1) << AddParams::kAddLeftShift)));
+  p.lo = lo;
+  p.hi = hi;
+  return p;
+}
+
+int32_t mpq::addQuantized(int32_t a, int32_t b, const AddParams &p) {
+  int32_t xa = (a - p.zpA) * (int32_t(1) << AddParams::kAddLeftShift);
+  int32_t xb = (b - p.zpB) * (int32_t(1) << AddParams::kAddLeftShift);
+  int32_t sum = applyMultiplier(xa, p.mA) + applyMultiplier(xb, p.mB);
+  return requantize(sum, p.mOut, p.zpOut, p.lo, p.hi);
+}
+
+FixedPointMultiplier mpq::averageMultiplier(double scaleIn, double scaleOut,
+                                            int64_t count) {
+  return quantizeMultiplier(scaleIn / (scaleOut * double(count)));
+}

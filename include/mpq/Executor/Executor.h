@@ -126,6 +126,10 @@ private:
 /// Registers the handlers of the TOSA ops mpq-run supports (TosaOps.cpp).
 void registerTosaOpHandlers(OpHandlerRegistry &registry);
 
+/// Registers the handlers of the mpq dialect's ops (MPQOps.cpp), which follow
+/// mpq/Quant/IntegerSemantics.h bit for bit.
+void registerMPQOpHandlers(OpHandlerRegistry &registry);
+
 //===----------------------------------------------------------------------===//
 // Executor
 //===----------------------------------------------------------------------===//

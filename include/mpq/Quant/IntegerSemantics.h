@@ -52,6 +52,27 @@ inline float dequantize(int32_t q, float scale, int32_t zeroPoint) {
 /// saturated to int32.
 int32_t quantizeBias(double bias, double inScale, double weightScale);
 
+/// Rescaled addition of two quantized values (mpq.add): each operand minus
+/// its zero point is shifted left by `kAddLeftShift` bits and brought to the
+/// common scale 2 * max(s_a, s_b) with applyMultiplier; the int32 sum is
+/// requantized to the output.
+struct AddParams {
+  static constexpr int kAddLeftShift = 20;
+  int32_t zpA = 0, zpB = 0, zpOut = 0;
+  FixedPointMultiplier mA, mB, mOut;
+  int32_t lo = -128, hi = 127;
+};
+AddParams makeAddParams(double scaleA, int32_t zpA, double scaleB,
+                        int32_t zpB, double scaleOut, int32_t zpOut,
+                        int32_t lo, int32_t hi);
+int32_t addQuantized(int32_t a, int32_t b, const AddParams &p);
+
+/// The multiplier of an average over `count` elements (mpq.avg_pool2d):
+/// s_in / (s_out * count); the int32 sum of (q - zp_in) over the window is
+/// then requantized with it.
+FixedPointMultiplier averageMultiplier(double scaleIn, double scaleOut,
+                                       int64_t count);
+
 } // namespace mpq
 
 #endif // MPQ_QUANT_INTEGERSEMANTICS_H

@@ -1,0 +1,362 @@
+//===- MPQOps.cpp - reference execution of the mpq dialect ----------------===//
+//
+// Every integer step goes through mpq/Quant/IntegerSemantics.h, the one
+// definition the code generators must match bit for bit. Codes are held in
+// I32 tensors whatever their declared width.
+//
+//===----------------------------------------------------------------------===//
+
+#include "mpq/Dialect/MPQ/IR/MPQOps.h"
+#include "mpq/Executor/Executor.h"
+#include "mpq/Executor/HandlerUtils.h"
+#include "mpq/Executor/Kernels.h"
+#include "mpq/Quant/IntegerSemantics.h"
+
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+
+#include <Eigen/Core>
+
+using namespace mlir;
+using namespace mpq;
+
+namespace {
+
+using Operands = ArrayRef<const Tensor *>;
+using Results = MutableArrayRef<Tensor>;
+using IntMatrix =
+    Eigen::Matrix<int32_t, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
+/// Per-slice view of quantization parameters: channel `c` of a per-axis
+/// attribute, or the single per-tensor entry.
+struct ParamView {
+  QuantParamsAttr p;
+  double scale(int64_t c) const { return p.getScale()[p.isPerAxis() ? c : 0]; }
+  int32_t zp(int64_t c) const {
+    return int32_t(p.getZeroPoint()[p.isPerAxis() ? c : 0]);
+  }
+};
+
+/// Index of the slice along `axis` that flat element `i` of `shape` is in.
+struct AxisIndexer {
+  int64_t inner = 1, size = 1;
+  AxisIndexer(ArrayRef<int64_t> shape, int64_t axis) {
+    if (axis < 0)
+      return;
+    size = shape[axis];
+    for (size_t d = axis + 1; d < shape.size(); ++d)
+      inner *= shape[d];
+  }
+  int64_t operator()(int64_t i) const { return (i / inner) % size; }
+};
+
+LogicalResult runQuantize(QuantizeOp op, Operands in, Results out,
+                          const ExecContext &) {
+  const Tensor &x = *in[0];
+  if (failed(checkKind(op, x, ElementKind::F32, "input")))
+    return failure();
+  QuantParamsAttr p = op.getParams();
+  if (p.isPerAxis() && p.getAxis() >= x.getRank())
+    return emitRunError(op, "quantization axis out of range");
+  AxisIndexer axis(x.getShape(), p.getAxis());
+  SmallVector<float> inv;
+  for (double s : p.getScale().asArrayRef())
+    inv.push_back(float(1.0 / s));
+  out[0] = Tensor::createUninitialized(ElementKind::I32, x.getShape());
+  const float *src = x.getData<float>();
+  int32_t *dst = out[0].getData<int32_t>();
+  for (int64_t i = 0, n = x.getNumElements(); i < n; ++i) {
+    int64_t c = p.isPerAxis() ? axis(i) : 0;
+    dst[i] = quantizeFloat(src[i], inv[c], int32_t(p.getZeroPoint()[c]),
+                           int32_t(p.getQMin(c)), int32_t(p.getQMax(c)));
+  }
+  return success();
+}
+
+LogicalResult runDequantize(DequantizeOp op, Operands in, Results out,
+                            const ExecContext &) {
+  const Tensor &q = *in[0];
+  if (failed(checkKind(op, q, ElementKind::I32, "input")))
+    return failure();
+  ParamView p{op.getParams()};
+  AxisIndexer axis(q.getShape(), p.p.getAxis());
+  out[0] = Tensor::createUninitialized(ElementKind::F32, q.getShape());
+  const int32_t *src = q.getData<int32_t>();
+  float *dst = out[0].getData<float>();
+  for (int64_t i = 0, n = q.getNumElements(); i < n; ++i) {
+    int64_t c = p.p.isPerAxis() ? axis(i) : 0;
+    dst[i] = dequantize(src[i], float(p.scale(c)), p.zp(c));
+  }
+  return success();
+}
+
+LogicalResult runRequantize(RequantizeOp op, Operands in, Results out,
+                            const ExecContext &) {
+  const Tensor &q = *in[0];
+  if (failed(checkKind(op, q, ElementKind::I32, "input")))
+    return failure();
+  ParamView pin{op.getInputParams()}, pout{op.getOutputParams()};
+  int64_t axisDim = pin.p.isPerAxis()    ? pin.p.getAxis()
+                    : pout.p.isPerAxis() ? pout.p.getAxis()
+                                         : -1;
+  AxisIndexer axis(q.getShape(), axisDim);
+  out[0] = Tensor::createUninitialized(ElementKind::I32, q.getShape());
+  const int32_t *src = q.getData<int32_t>();
+  int32_t *dst = out[0].getData<int32_t>();
+  for (int64_t i = 0, n = q.getNumElements(); i < n; ++i) {
+    int64_t c = axisDim >= 0 ? axis(i) : 0;
+    FixedPointMultiplier m = quantizeMultiplier(pin.scale(c) / pout.scale(c));
+    dst[i] = requantize(src[i] - pin.zp(c), m, pout.zp(c),
+                        int32_t(pout.p.getQMin(c)), int32_t(pout.p.getQMax(c)));
+  }
+  return success();
+}
+
+LogicalResult runPackedConstant(PackedConstantOp op, Operands, Results out,
+                                const ExecContext &) {
+  auto type = cast<RankedTensorType>(op.getOutput().getType());
+  SmallVector<int8_t> codes = op.unpack();
+  out[0] = Tensor::createUninitialized(ElementKind::I32, type.getShape());
+  std::copy(codes.begin(), codes.end(), out[0].getData<int32_t>());
+  return success();
+}
+
+LogicalResult runMultipointWeight(MultipointWeightOp op, Operands in,
+                                  Results out, const ExecContext &) {
+  const Tensor &t0 = *in[0];
+  out[0] = Tensor(ElementKind::F32, t0.getShape());
+  float *dst = out[0].getData<float>();
+  int64_t n = t0.getNumElements();
+  int64_t rows = t0.getRank() ? t0.getDimSize(0) : 1;
+  int64_t per = rows ? n / rows : 0;
+  for (auto [k, t] : llvm::enumerate(in)) {
+    ParamView p{cast<QuantParamsAttr>(op.getParams()[k])};
+    const int32_t *q = t->getData<int32_t>();
+    for (int64_t i = 0; i < n; ++i) {
+      int64_t c = per ? i / per : 0;
+      dst[i] += float(p.scale(c)) * float(q[i] - p.zp(c));
+    }
+  }
+  return success();
+}
+
+/// Output stage shared by conv2d and fully_connected: requantize the int32
+/// accumulators (channel = innermost index) or keep them.
+template <typename OpTy>
+void finishAccumulators(OpTy op, Tensor &acc, int64_t channels) {
+  QuantParamsAttr outP = op.getOutputParamsAttr();
+  if (!outP)
+    return;
+  ParamView in{op.getInputParams()}, w{op.getWeightParamsAttr()};
+  int32_t lo = int32_t(op.getClampMin().value_or(outP.getQMin()));
+  int32_t hi = int32_t(op.getClampMax().value_or(outP.getQMax()));
+  int32_t zp = int32_t(outP.getZeroPoint()[0]);
+  double sOut = outP.getScale()[0];
+  SmallVector<FixedPointMultiplier> m;
+  for (int64_t c = 0; c < channels; ++c)
+    m.push_back(quantizeMultiplier(in.scale(0) * w.scale(c) / sOut));
+  int32_t *a = acc.getData<int32_t>();
+  for (int64_t i = 0, n = acc.getNumElements(); i < n; ++i)
+    a[i] = requantize(a[i], m[i % channels], zp, lo, hi);
+}
+
+/// Weights minus their zero points, as an int32 [O, K] matrix.
+template <typename OpTy>
+FailureOr<IntMatrix> weightMatrix(OpTy op, const Tensor &w) {
+  if (!op.getWeightParamsAttr())
+    return emitRunError(op, "multipoint weights are not executable yet");
+  if (failed(checkKind(op, w, ElementKind::I32, "weight")))
+    return failure();
+  ParamView p{op.getWeightParamsAttr()};
+  int64_t o = w.getDimSize(0), k = w.getNumElements() / o;
+  IntMatrix m(o, k);
+  const int32_t *src = w.getData<int32_t>();
+  for (int64_t r = 0; r < o; ++r)
+    for (int64_t c = 0; c < k; ++c)
+      m(r, c) = src[r * k + c] - p.zp(r);
+  return m;
+}
+
+LogicalResult runConv2D(Conv2DOp op, Operands in, Results out,
+                        const ExecContext &ctx) {
+  const Tensor &x = *in[0], &wt = *in[1];
+  if (failed(checkKind(op, x, ElementKind::I32, "input")) ||
+      failed(checkRank(op, x, 4, "input")))
+    return failure();
+  FailureOr<IntMatrix> w = weightMatrix(op, wt);
+  if (failed(w))
+    return failure();
+  int64_t n = x.getDimSize(0), h = x.getDimSize(1), wd = x.getDimSize(2),
+          c = x.getDimSize(3);
+  int64_t o = wt.getDimSize(0), kh = wt.getDimSize(1), kw = wt.getDimSize(2),
+          cg = wt.getDimSize(3);
+  int64_t groups = op.getGroups();
+  if (c != cg * groups || o % groups)
+    return emitRunError(op, "input channels do not match the weights");
+  ArrayRef<int64_t> pad = op.getPad(), stride = op.getStride(),
+                    dil = op.getDilation();
+  int64_t oh = (h + pad[0] + pad[1] - (kh - 1) * dil[0] - 1) / stride[0] + 1;
+  int64_t ow = (wd + pad[2] + pad[3] - (kw - 1) * dil[1] - 1) / stride[1] + 1;
+  if (oh < 1 || ow < 1)
+    return emitRunError(op, "the kernel does not fit the padded input");
+  int32_t zpx = ParamView{op.getInputParams()}.zp(0);
+  std::vector<int32_t> bias(o, 0);
+  if (op.getBias()) {
+    const Tensor &b = *in[2];
+    if (b.getNumElements() != o)
+      return emitRunError(op, "bias needs one value per output channel");
+    std::copy_n(b.getData<int32_t>(), o, bias.begin());
+  }
+  out[0] = Tensor::createUninitialized(ElementKind::I32, {n, oh, ow, o});
+  int64_t og = o / groups, k = kh * kw * cg;
+  const int32_t *src = x.getData<int32_t>();
+  int32_t *dst = out[0].getData<int32_t>();
+  parallelFor(n, ctx.numThreads, 1, [&](int64_t nb, int64_t ne) {
+    // im2col per image and group, codes minus the input zero point; padding
+    // contributes (zp - zp) = 0.
+    IntMatrix cols(oh * ow, k);
+    IntMatrix acc;
+    for (int64_t b = nb; b < ne; ++b)
+      for (int64_t g = 0; g < groups; ++g) {
+        for (int64_t y = 0; y < oh; ++y)
+          for (int64_t xx = 0; xx < ow; ++xx) {
+            int32_t *row = cols.data() + (y * ow + xx) * k;
+            for (int64_t ky = 0; ky < kh; ++ky) {
+              int64_t iy = y * stride[0] - pad[0] + ky * dil[0];
+              for (int64_t kx = 0; kx < kw; ++kx) {
+                int64_t ix = xx * stride[1] - pad[2] + kx * dil[1];
+                int32_t *r = row + (ky * kw + kx) * cg;
+                if (iy < 0 || iy >= h || ix < 0 || ix >= wd) {
+                  std::fill_n(r, cg, 0);
+                  continue;
+                }
+                const int32_t *s = src + ((b * h + iy) * wd + ix) * c + g * cg;
+                for (int64_t ci = 0; ci < cg; ++ci)
+                  r[ci] = s[ci] - zpx;
+              }
+            }
+          }
+        acc.noalias() = cols * w->middleRows(g * og, og).transpose();
+        for (int64_t p = 0; p < oh * ow; ++p)
+          for (int64_t oc = 0; oc < og; ++oc)
+            dst[(b * oh * ow + p) * o + g * og + oc] =
+                acc(p, oc) + bias[g * og + oc];
+      }
+  });
+  finishAccumulators(op, out[0], o);
+  return success();
+}
+
+LogicalResult runFullyConnected(FullyConnectedOp op, Operands in, Results out,
+                                const ExecContext &) {
+  const Tensor &x = *in[0], &wt = *in[1];
+  if (failed(checkKind(op, x, ElementKind::I32, "input")) ||
+      failed(checkRank(op, x, 2, "input")))
+    return failure();
+  FailureOr<IntMatrix> w = weightMatrix(op, wt);
+  if (failed(w))
+    return failure();
+  int64_t n = x.getDimSize(0), k = x.getDimSize(1), m = w->rows();
+  if (w->cols() != k)
+    return emitRunError(op, "input features do not match the weights");
+  int32_t zpx = ParamView{op.getInputParams()}.zp(0);
+  IntMatrix xm(n, k);
+  const int32_t *src = x.getData<int32_t>();
+  for (int64_t i = 0; i < n * k; ++i)
+    xm.data()[i] = src[i] - zpx;
+  IntMatrix acc = xm * w->transpose();
+  out[0] = Tensor::createUninitialized(ElementKind::I32, {n, m});
+  int32_t *dst = out[0].getData<int32_t>();
+  const int32_t *bias = op.getBias() ? in[2]->getData<int32_t>() : nullptr;
+  if (bias && in[2]->getNumElements() != m)
+    return emitRunError(op, "bias needs one value per output feature");
+  for (int64_t r = 0; r < n; ++r)
+    for (int64_t c = 0; c < m; ++c)
+      dst[r * m + c] = acc(r, c) + (bias ? bias[c] : 0);
+  finishAccumulators(op, out[0], m);
+  return success();
+}
+
+LogicalResult runAdd(AddOp op, Operands in, Results out, const ExecContext &) {
+  const Tensor &a = *in[0], &b = *in[1];
+  if (failed(checkKind(op, a, ElementKind::I32, "lhs")) ||
+      failed(checkKind(op, b, ElementKind::I32, "rhs")))
+    return failure();
+  BroadcastPlan plan;
+  if (failed(computeBroadcastPlan(op, {a.getShape(), b.getShape()}, plan)))
+    return failure();
+  QuantParamsAttr outP = op.getOutputParams();
+  AddParams p = makeAddParams(
+      op.getLhsParams().getScale()[0], int32_t(op.getLhsParams().getZeroPoint()[0]),
+      op.getRhsParams().getScale()[0], int32_t(op.getRhsParams().getZeroPoint()[0]),
+      outP.getScale()[0], int32_t(outP.getZeroPoint()[0]),
+      int32_t(op.getClampMin().value_or(outP.getQMin())),
+      int32_t(op.getClampMax().value_or(outP.getQMax())));
+  out[0] = Tensor::createUninitialized(ElementKind::I32, plan.outShape);
+  broadcastBinary(plan, a.getData<int32_t>(), b.getData<int32_t>(),
+                  out[0].getData<int32_t>(),
+                  [&](int32_t x, int32_t y) { return addQuantized(x, y, p); });
+  return success();
+}
+
+LogicalResult runAvgPool2D(AvgPool2dOp op, Operands in, Results out,
+                           const ExecContext &) {
+  const Tensor &x = *in[0];
+  if (failed(checkKind(op, x, ElementKind::I32, "input")) ||
+      failed(checkRank(op, x, 4, "input")))
+    return failure();
+  int64_t n = x.getDimSize(0), h = x.getDimSize(1), w = x.getDimSize(2),
+          c = x.getDimSize(3);
+  ArrayRef<int64_t> k = op.getKernel(), s = op.getStride(), pad = op.getPad();
+  int64_t oh = (h + pad[0] + pad[1] - k[0]) / s[0] + 1;
+  int64_t ow = (w + pad[2] + pad[3] - k[1]) / s[1] + 1;
+  if (oh < 1 || ow < 1)
+    return emitRunError(op, "the kernel does not fit the padded input");
+  ParamView pin{op.getInputParams()};
+  QuantParamsAttr outP = op.getOutputParams();
+  int32_t zpIn = pin.zp(0), zpOut = int32_t(outP.getZeroPoint()[0]);
+  int32_t lo = int32_t(outP.getQMin()), hi = int32_t(outP.getQMax());
+  out[0] = Tensor::createUninitialized(ElementKind::I32, {n, oh, ow, c});
+  const int32_t *src = x.getData<int32_t>();
+  int32_t *dst = out[0].getData<int32_t>();
+  SmallVector<int64_t> sums(c);
+  for (int64_t b = 0; b < n; ++b)
+    for (int64_t y = 0; y < oh; ++y)
+      for (int64_t xx = 0; xx < ow; ++xx) {
+        std::fill(sums.begin(), sums.end(), 0);
+        int64_t count = 0;
+        for (int64_t ky = 0; ky < k[0]; ++ky) {
+          int64_t iy = y * s[0] - pad[0] + ky;
+          if (iy < 0 || iy >= h)
+            continue;
+          for (int64_t kx = 0; kx < k[1]; ++kx) {
+            int64_t ix = xx * s[1] - pad[2] + kx;
+            if (ix < 0 || ix >= w)
+              continue;
+            ++count;
+            const int32_t *p = src + ((b * h + iy) * w + ix) * c;
+            for (int64_t ch = 0; ch < c; ++ch)
+              sums[ch] += p[ch] - zpIn;
+          }
+        }
+        FixedPointMultiplier m =
+            averageMultiplier(pin.scale(0), outP.getScale()[0], count);
+        int32_t *o = dst + ((b * oh + y) * ow + xx) * c;
+        for (int64_t ch = 0; ch < c; ++ch)
+          o[ch] = requantize(int32_t(sums[ch]), m, zpOut, lo, hi);
+      }
+  return success();
+}
+
+} // namespace
+
+void mpq::registerMPQOpHandlers(OpHandlerRegistry &registry) {
+  registry.add<QuantizeOp, runQuantize>();
+  registry.add<DequantizeOp, runDequantize>();
+  registry.add<RequantizeOp, runRequantize>();
+  registry.add<PackedConstantOp, runPackedConstant>();
+  registry.add<MultipointWeightOp, runMultipointWeight>();
+  registry.add<Conv2DOp, runConv2D>();
+  registry.add<FullyConnectedOp, runFullyConnected>();
+  registry.add<AddOp, runAdd>();
+  registry.add<AvgPool2dOp, runAvgPool2D>();
+}
