@@ -1,0 +1,150 @@
+#!/usr/bin/python3
+"""Accuracy of uniform quantization on the bundled Fashion-MNIST models.
+
+For each model in examples/models: float top-1 on the 10,000 test images,
+then mpq-compile at W8A8, W6A8, W4A8, W3A8, W2A8 and W8A4, each with
+{minmax, mmse} clipping and {per-tensor, per-channel} weight scales,
+calibrated on the 512 bundled training images, run in mpq-run (bit-exact
+integer semantics). Writes benchmarks/out/accuracy.json, a Markdown table
+(benchmarks/out/accuracy.md) and a plot (benchmarks/out/accuracy.png).
+
+Usage: benchmarks/accuracy/run.py [--build build] [--models a,b] [--quick]
+"""
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+CONFIGS = [(8, 8), (6, 8), (4, 8), (3, 8), (2, 8), (8, 4)]
+METHODS = ["minmax", "mmse"]
+GRANULARITIES = ["per-tensor", "per-channel"]
+
+
+def top1(bindir, mlir, images, labels):
+    out = subprocess.run([os.path.join(bindir, "mpq-run"), mlir, "-i", images,
+                          "--labels", labels], check=True,
+                         capture_output=True, text=True).stdout
+    m = re.search(r"top-1: ([0-9.]+)", out)
+    return float(m.group(1))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build", default=os.path.join(ROOT, "build"))
+    ap.add_argument("--models", default="plain_cnn,res_cnn,dw_cnn")
+    ap.add_argument("--out", default=os.path.join(ROOT, "benchmarks", "out"))
+    ap.add_argument("--quick", action="store_true",
+                    help="only W8A8 and W4A8 with mmse/per-channel")
+    a = ap.parse_args()
+    bindir = os.path.join(a.build, "bin")
+    os.makedirs(a.out, exist_ok=True)
+    data = os.path.join(a.out, "data")
+    images = os.path.join(data, "t10k_images.npy")
+    labels = os.path.join(data, "t10k_labels.npy")
+    if not os.path.exists(labels):
+        subprocess.run(["/usr/bin/python3",
+                        os.path.join(ROOT, "examples", "export_fashion_mnist_npy.py"),
+                        data], check=True)
+    calib = os.path.join(ROOT, "examples", "data", "calib_images_512.npy")
+    runs = [(w, x, m, g) for (w, x) in CONFIGS for m in METHODS
+            for g in GRANULARITIES]
+    if a.quick:
+        runs = [(8, 8, "mmse", "per-channel"), (4, 8, "mmse", "per-channel")]
+    results = {}
+    t0 = time.time()
+    models = a.models.split(",")
+    total = len(models) * (len(runs) + 1)
+    done = 0
+    for name in models:
+        onnx = os.path.join(ROOT, "examples", "models", name + ".onnx")
+        work = os.path.join(a.out, "work", name)
+        os.makedirs(work, exist_ok=True)
+        fmlir = os.path.join(work, "float.mlir")
+        subprocess.run([os.path.join(bindir, "mpq-translate"), "--import-onnx",
+                        onnx, "-o", fmlir], check=True)
+        entry = {"float": top1(bindir, fmlir, images, labels), "quantized": []}
+        done += 1
+        print(f"[{done}/{total}] {name} float: {entry['float']:.4f}",
+              file=sys.stderr)
+        for (w, x, m, g) in runs:
+            od = os.path.join(work, f"w{w}a{x}-{m}-{g}")
+            subprocess.run([os.path.join(bindir, "mpq-compile"), onnx, "-o", od,
+                            "--calib", calib, "--weight-bits", str(w),
+                            "--act-bits", str(x), "--method", m,
+                            "--granularity", g], check=True,
+                           capture_output=True)
+            with open(os.path.join(od, "report.json")) as f:
+                rep = json.load(f)
+            acc = top1(bindir, os.path.join(od, "model.mlir"), images, labels)
+            entry["quantized"].append({
+                "weight_bits": w, "act_bits": x, "method": m,
+                "granularity": g, "top1": acc,
+                "delta_pt": round(100 * (acc - entry["float"]), 2),
+                "size_bytes": rep["model_size_bytes"],
+                "bops": rep["bops_per_sample"]})
+            done += 1
+            print(f"[{done}/{total}] {name} W{w}A{x} {m} {g}: {acc:.4f} "
+                  f"({100 * (acc - entry['float']):+.2f} pt)", file=sys.stderr)
+        entry["float_size_bytes"] = rep["float_model_size_bytes"]
+        results[name] = entry
+    results["_meta"] = {"seconds": round(time.time() - t0, 1),
+                        "test_images": 10000, "calibration_images": 512,
+                        "command": "benchmarks/accuracy/run.py" +
+                        (" --quick" if a.quick else "")}
+    with open(os.path.join(a.out, "accuracy.json"), "w") as f:
+        json.dump(results, f, indent=1)
+
+    # Markdown table: one row per (config, method, granularity).
+    lines = ["| config | clipping | weights | " +
+             " | ".join(f"{n} top-1 (Δ pt)" for n in models) + " |",
+             "|---|---|---|" + "---|" * len(models)]
+    lines.append("| float | | | " + " | ".join(
+        f"{100 * results[n]['float']:.2f}" for n in models) + " |")
+    for i, (w, x, m, g) in enumerate(runs):
+        cells = []
+        for n in models:
+            q = results[n]["quantized"][i]
+            cells.append(f"{100 * q['top1']:.2f} ({q['delta_pt']:+.2f})")
+        lines.append(f"| W{w}A{x} | {m} | {g} | " + " | ".join(cells) + " |")
+    with open(os.path.join(a.out, "accuracy.md"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+    print("\n".join(lines))
+
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("matplotlib missing (apt-get install python3-matplotlib); "
+              "no plot", file=sys.stderr)
+        return
+    fig, axes = plt.subplots(1, len(models), figsize=(5 * len(models), 4),
+                             sharey=True)
+    if len(models) == 1:
+        axes = [axes]
+    labels_x = [f"W{w}A{x}" for (w, x) in CONFIGS]
+    for ax, n in zip(axes, models):
+        for m in METHODS:
+            for g in GRANULARITIES:
+                ys = [q["top1"] * 100 for q in results[n]["quantized"]
+                      if q["method"] == m and q["granularity"] == g]
+                if len(ys) == len(CONFIGS):
+                    ax.plot(labels_x, ys, marker="o", label=f"{m}, {g}")
+        ax.axhline(results[n]["float"] * 100, color="k", ls="--", lw=1,
+                   label="float")
+        ax.set_title(n)
+        ax.set_ylim(bottom=max(0, min(ax.get_ylim()[0], 80)))
+        ax.set_xlabel("weights / activations")
+        ax.grid(alpha=0.3)
+    axes[0].set_ylabel("top-1 on 10k Fashion-MNIST test images (%)")
+    axes[-1].legend(fontsize=8, loc="lower left")
+    fig.tight_layout()
+    fig.savefig(os.path.join(a.out, "accuracy.png"), dpi=110)
+
+
+if __name__ == "__main__":
+    main()

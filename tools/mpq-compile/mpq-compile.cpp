@@ -1,0 +1,356 @@
+//===- mpq-compile.cpp - the mpq compiler driver --------------------------===//
+//
+//   mpq-compile MODEL.onnx -o OUTDIR --calib X.npy [--labels Y.npy]
+//               [--strategy uniform] [--weight-bits N] [--act-bits N]
+//               [--granularity per-channel|per-tensor] [--method mmse|minmax|
+//               percentile] [--samples N] [--name PREFIX] [--target NAME]
+//
+// Imports the model, calibrates it, quantizes it, and writes
+// OUTDIR/model.mlir (runnable with mpq-run) and OUTDIR/report.json. Outputs
+// are written to a staging directory and moved into OUTDIR only when every
+// step succeeded, so a failed run leaves OUTDIR without partial outputs.
+//
+//===----------------------------------------------------------------------===//
+
+#include "mpq/Dialect/MPQ/IR/MPQOps.h"
+#include "mpq/Executor/Executor.h"
+#include "mpq/Executor/Npy.h"
+#include "mpq/InitAll.h"
+#include "mpq/Target/ONNX/ONNXImporter.h"
+#include "mpq/Transforms/Passes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/Verifier.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <chrono>
+
+using namespace mlir;
+using namespace llvm;
+
+namespace {
+
+cl::OptionCategory category("mpq-compile options");
+cl::opt<std::string> inputFile(cl::Positional, cl::desc("<model.onnx>"),
+                               cl::Required, cl::cat(category));
+cl::opt<std::string> outDir("o", cl::desc("output directory"), cl::Required,
+                            cl::value_desc("dir"), cl::cat(category));
+cl::opt<std::string> calibFile("calib",
+                               cl::desc("calibration samples (.npy, float32, "
+                                        "first dimension = sample)"),
+                               cl::Required, cl::cat(category));
+cl::opt<std::string> labelsFile("labels",
+                                cl::desc("labels of the calibration samples "
+                                         "(.npy, integer class ids): report "
+                                         "float and quantized top-1 on them"),
+                                cl::cat(category));
+cl::opt<std::string> strategy("strategy",
+                              cl::desc("precision strategy (uniform)"),
+                              cl::init("uniform"), cl::cat(category));
+cl::opt<unsigned> weightBits("weight-bits", cl::desc("weight bits (2..8)"),
+                             cl::init(8), cl::cat(category));
+cl::opt<unsigned> actBits("act-bits", cl::desc("activation bits (2..8)"),
+                          cl::init(8), cl::cat(category));
+cl::opt<std::string> granularity("granularity",
+                                 cl::desc("per-channel or per-tensor weights"),
+                                 cl::init("per-channel"), cl::cat(category));
+cl::opt<std::string> method("method",
+                            cl::desc("clipping: mmse (weights and "
+                                     "activations), minmax (max-abs weights, "
+                                     "min/max activations) or percentile"),
+                            cl::init("mmse"), cl::cat(category));
+cl::opt<unsigned> samples("samples", cl::desc("calibration samples to use"),
+                          cl::init(512), cl::cat(category));
+cl::opt<std::string> budget("budget",
+                            cl::desc("hardware budget (needs a precision-"
+                                     "assignment strategy)"),
+                            cl::cat(category));
+cl::opt<std::string> target("target", cl::desc("target name (targets/)"),
+                            cl::cat(category));
+cl::opt<std::string> namePrefix("name", cl::desc("C symbol prefix"),
+                                cl::init("model"), cl::cat(category));
+
+int fail(const Twine &msg) {
+  errs() << "mpq-compile: error: " << msg << "\n";
+  return 1;
+}
+
+void progress(const Twine &msg) { errs() << "mpq-compile: " << msg << "\n"; }
+
+/// Per-layer facts for report.json.
+json::Object layerReport(Operation *op, int64_t *sizeBits, int64_t *bops) {
+  json::Object o;
+  std::string loc;
+  llvm::raw_string_ostream ls(loc);
+  if (auto name = dyn_cast<NameLoc>(op->getLoc()))
+    ls << name.getName().strref();
+  else
+    op->getLoc().print(ls);
+  o["name"] = loc;
+  o["op"] = op->getName().getStringRef();
+  auto wType = cast<RankedTensorType>(op->getOperand(1).getType());
+  auto outType = cast<RankedTensorType>(op->getResult(0).getType());
+  mpq::QuantParamsAttr in, w;
+  if (auto c = dyn_cast<mpq::Conv2DOp>(op)) {
+    in = c.getInputParams();
+    w = c.getWeightParamsAttr();
+    o["groups"] = c.getGroups();
+  } else {
+    auto f = cast<mpq::FullyConnectedOp>(op);
+    in = f.getInputParams();
+    w = f.getWeightParamsAttr();
+  }
+  int64_t outChannels = wType.getDimSize(0);
+  int64_t depth = wType.getNumElements() / outChannels;
+  // MACs per sample: every output element needs `depth` products.
+  int64_t perSample = 1;
+  for (int64_t d : outType.getShape().drop_front())
+    perSample *= d;
+  int64_t macs = perSample * depth;
+  o["weight_shape"] = json::Array(wType.getShape());
+  o["macs"] = macs;
+  o["act_bits"] = in.getBits();
+  if (w) {
+    o["weight_bits"] = w.getBits();
+    o["granularity"] = w.isPerAxis() ? "per-channel" : "per-tensor";
+    int64_t bits = 0;
+    json::Array channelBits;
+    for (int64_t c = 0; c < outChannels; ++c) {
+      bits += int64_t(w.getBitsOf(c)) * depth;
+      if (w.getChannelBits())
+        channelBits.push_back(w.getBitsOf(c));
+    }
+    if (!channelBits.empty())
+      o["channel_bits"] = std::move(channelBits);
+    int64_t layerBits = bits + 32 * outChannels; // codes + int32 biases
+    o["size_bytes"] = (layerBits + 7) / 8;
+    *sizeBits += layerBits;
+    int64_t layerBops = 0;
+    for (int64_t c = 0; c < outChannels; ++c)
+      layerBops += perSample / outChannels * depth * w.getBitsOf(c) *
+                   in.getBits();
+    o["bops"] = layerBops;
+    *bops += layerBops;
+  }
+  return o;
+}
+
+/// Top-1 accuracy of `module` on `images` against `labels`.
+FailureOr<double> accuracy(ModuleOp module, const mpq::Tensor &images,
+                           const mpq::Tensor &labels) {
+  mpq::Executor exec(module);
+  FailureOr<SmallVector<mpq::Tensor>> out = exec.run("main", {images});
+  if (failed(out) || out->empty() || (*out)[0].getRank() != 2)
+    return failure();
+  const mpq::Tensor &y = (*out)[0];
+  int64_t n = y.getDimSize(0), k = y.getDimSize(1), correct = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    const float *row = y.getData<float>() + i * k;
+    int64_t best = std::max_element(row, row + k) - row;
+    correct += best == labels.getAsInt64(i);
+  }
+  return double(correct) / double(n);
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  InitLLVM init(argc, argv);
+  cl::HideUnrelatedOptions(category);
+  cl::ParseCommandLineOptions(argc, argv, "mpq compiler driver\n");
+  auto start = std::chrono::steady_clock::now();
+
+  // --- options ---------------------------------------------------------
+  if (weightBits < 2 || weightBits > 8)
+    return fail("--weight-bits must be 2..8, got " + Twine(weightBits));
+  if (actBits < 2 || actBits > 8)
+    return fail("--act-bits must be 2..8, got " + Twine(actBits));
+  if (strategy != "uniform")
+    return fail("unknown --strategy '" + strategy +
+                "' (available: uniform; precision-assignment strategies are "
+                "not implemented yet)");
+  if (!budget.empty())
+    return fail("--budget needs a precision-assignment strategy; the uniform "
+                "strategy takes --weight-bits and --act-bits");
+  if (granularity != "per-channel" && granularity != "per-tensor")
+    return fail("--granularity must be per-channel or per-tensor");
+  if (method != "mmse" && method != "minmax" && method != "percentile")
+    return fail("--method must be mmse, minmax or percentile");
+  if (!target.empty()) {
+    SmallString<256> path(MPQ_TARGETS_DIR);
+    sys::path::append(path, target + ".yaml");
+    if (!sys::fs::exists(path))
+      return fail("unknown --target '" + target + "': no " + path +
+                  " (no code-generation targets are available yet)");
+  }
+  if (samples < 1)
+    return fail("--samples must be positive");
+
+  // Validate the data files before doing any work.
+  Expected<mpq::Tensor> calib = mpq::readNpyFile(calibFile);
+  if (!calib)
+    return fail("--calib: " + toString(calib.takeError()));
+  if (calib->getKind() != mpq::ElementKind::F32 || calib->getRank() < 2 ||
+      calib->getShape()[0] < 1)
+    return fail("--calib " + calibFile +
+                " must be a float32 array [samples, ...], got " +
+                calib->getTypeString());
+  std::optional<mpq::Tensor> labels;
+  if (!labelsFile.empty()) {
+    Expected<mpq::Tensor> l = mpq::readNpyFile(labelsFile);
+    if (!l)
+      return fail("--labels: " + toString(l.takeError()));
+    if (l->getKind() == mpq::ElementKind::F32 || l->getRank() != 1 ||
+        l->getShape()[0] != calib->getShape()[0])
+      return fail("--labels " + labelsFile + " must hold one integer label "
+                  "per calibration sample (" +
+                  Twine(calib->getShape()[0]) + "), got " +
+                  l->getTypeString());
+    labels = std::move(*l);
+  }
+
+  // --- import ----------------------------------------------------------
+  DialectRegistry registry;
+  mpq::registerAllMpqDialects(registry);
+  MLIRContext ctx(registry);
+  ctx.loadAllAvailableDialects();
+  SourceMgrDiagnosticHandler diag(*std::make_unique<SourceMgr>(), &ctx);
+  auto buffer = MemoryBuffer::getFile(inputFile);
+  if (!buffer)
+    return fail("cannot read " + inputFile + ": " +
+                buffer.getError().message());
+  progress("importing " + inputFile);
+  OwningOpRef<ModuleOp> module =
+      mpq::importONNXModel((*buffer)->getBuffer(), inputFile, &ctx);
+  if (!module)
+    return 1;
+  OwningOpRef<ModuleOp> floatModule = module->clone();
+
+  // --- calibrate and quantize --------------------------------------------
+  std::string calibPath = calibFile;
+  PassManager pm(&ctx);
+  pm.addPass(mpq::createMPQCalibratePass(
+      {calibPath, int64_t(samples),
+       method == "minmax" ? "minmax" : std::string(method), 99.99, 128,
+       "main"}));
+  pm.addPass(mpq::createMPQQuantizePass(
+      {weightBits, actBits, granularity,
+       method == "minmax" ? "maxabs" : "mmse"}));
+  progress("calibrating on " + Twine(std::min<int64_t>(
+                                   samples, calib->getShape()[0])) +
+           " samples (" + method + ") and quantizing to W" +
+           Twine(weightBits) + "A" + Twine(actBits));
+  if (failed(pm.run(*module)) || failed(verify(*module)))
+    return 1;
+
+  // --- report ------------------------------------------------------------
+  json::Array layers;
+  int64_t sizeBits = 0, bops = 0, floatParams = 0;
+  module->walk([&](Operation *op) {
+    if (isa<mpq::Conv2DOp, mpq::FullyConnectedOp>(op))
+      layers.push_back(layerReport(op, &sizeBits, &bops));
+  });
+  floatModule->walk([&](tosa::ConstOp c) {
+    if (auto t = dyn_cast<RankedTensorType>(c.getType()))
+      if (t.getElementType().isF32() && t.getNumElements() > 1)
+        floatParams += t.getNumElements();
+  });
+  int64_t floatOps = 0;
+  module->walk([&](Operation *op) {
+    if (op->getDialect() &&
+        op->getDialect()->getNamespace() == "tosa" &&
+        !isa<tosa::ConstOp, tosa::ConstShapeOp>(op) &&
+        llvm::any_of(op->getResultTypes(), [](Type t) {
+          auto s = dyn_cast<ShapedType>(t);
+          return s && s.getElementType().isF32();
+        }))
+      ++floatOps;
+  });
+  json::Object report;
+  report["model"] = std::string(inputFile);
+  report["name"] = std::string(namePrefix);
+  report["strategy"] = std::string(strategy);
+  report["weight_bits"] = unsigned(weightBits);
+  report["act_bits"] = unsigned(actBits);
+  report["granularity"] = std::string(granularity);
+  report["method"] = std::string(method);
+  report["calibration_samples"] =
+      std::min<int64_t>(samples, calib->getShape()[0]);
+  report["model_size_bytes"] = (sizeBits + 7) / 8;
+  report["float_model_size_bytes"] = floatParams * 4;
+  report["bops_per_sample"] = bops;
+  report["float_ops_remaining"] = floatOps;
+  report["layers"] = std::move(layers);
+  if (labels) {
+    progress("evaluating float and quantized top-1 on the calibration set");
+    int64_t n = std::min<int64_t>(samples, calib->getShape()[0]);
+    mpq::Tensor x = calib->sliceDim0(0, n), y = labels->sliceDim0(0, n);
+    FailureOr<double> fa = accuracy(*floatModule, x, y);
+    FailureOr<double> qa = accuracy(*module, x, y);
+    if (failed(fa) || failed(qa))
+      return fail("could not evaluate the model on the calibration set");
+    report["calibration_top1_float"] = *fa;
+    report["calibration_top1_quantized"] = *qa;
+  }
+  report["compile_seconds"] =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
+
+  // --- write: stage, then move into place ---------------------------------
+  SmallString<256> stage(outDir);
+  stage += ".partial-%%%%%%";
+  SmallString<256> stageDir;
+  if (std::error_code ec = sys::fs::createUniqueDirectory(stage, stageDir))
+    return fail("cannot create a staging directory next to " + outDir +
+                ": " + ec.message());
+  auto cleanup = [&] { sys::fs::remove_directories(stageDir); };
+  auto writeFile = [&](StringRef name, llvm::function_ref<void(raw_ostream &)> fn) {
+    SmallString<256> p(stageDir);
+    sys::path::append(p, name);
+    std::error_code ec;
+    raw_fd_ostream os(p, ec);
+    if (ec)
+      return false;
+    fn(os);
+    return !os.has_error();
+  };
+  bool ok =
+      writeFile("model.mlir", [&](raw_ostream &os) { module->print(os); }) &&
+      writeFile("report.json", [&](raw_ostream &os) {
+        os << formatv("{0:2}", json::Value(std::move(report))) << "\n";
+      });
+  if (!ok) {
+    cleanup();
+    return fail("cannot write the outputs");
+  }
+  if (std::error_code ec = sys::fs::create_directories(outDir)) {
+    cleanup();
+    return fail("cannot create " + outDir + ": " + ec.message());
+  }
+  for (StringRef name : {"model.mlir", "report.json"}) {
+    SmallString<256> from(stageDir), to(outDir);
+    sys::path::append(from, name);
+    sys::path::append(to, name);
+    if (std::error_code ec = sys::fs::rename(from, to)) {
+      cleanup();
+      return fail("cannot move " + name + " into " + outDir + ": " +
+                  ec.message());
+    }
+  }
+  cleanup();
+  progress("wrote " + outDir + "/model.mlir and " + outDir + "/report.json");
+  return 0;
+}
