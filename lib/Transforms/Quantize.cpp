@@ -99,6 +99,9 @@ private:
   LogicalResult quantizeConcat(tosa::ConcatOp op);
   /// Max pooling, transposes, reshapes and clamps act on codes directly.
   LogicalResult quantizeCodeOp(Operation *op);
+  /// A copy of `op` (at the builder's insertion point) reading `codes` as
+  /// its first operand and producing `resultType`, without mpq.* attributes.
+  Operation *cloneOnCodes(Operation *op, Value codes, Type resultType);
 
   func::FuncOp fn;
   OpBuilder b;
@@ -536,6 +539,19 @@ LogicalResult QuantizeImpl::quantizeConcat(tosa::ConcatOp op) {
   return success();
 }
 
+Operation *QuantizeImpl::cloneOnCodes(Operation *op, Value codes,
+                                      Type resultType) {
+  SmallVector<Value> operands(op->getOperands());
+  operands[0] = codes;
+  SmallVector<NamedAttribute> attrs;
+  for (NamedAttribute a : op->getAttrs())
+    if (!a.getName().strref().starts_with("mpq."))
+      attrs.push_back(a);
+  OperationState st(op->getLoc(), op->getName().getStringRef(), operands,
+                    TypeRange{resultType}, attrs);
+  return b.create(st);
+}
+
 LogicalResult QuantizeImpl::quantizeCodeOp(Operation *op) {
   Value in = op->getOperand(0);
   if (!hasTwin(in))
@@ -554,15 +570,7 @@ LogicalResult QuantizeImpl::quantizeCodeOp(Operation *op) {
         b.getIntegerAttr(i8, hi.value_or(x.params.getQMax())),
         clamp.getNanModeAttr());
   } else {
-    SmallVector<Value> operands(op->getOperands());
-    operands[0] = x.value;
-    SmallVector<NamedAttribute> attrs;
-    for (NamedAttribute a : op->getAttrs())
-      if (!a.getName().strref().starts_with("mpq."))
-        attrs.push_back(a);
-    OperationState st(op->getLoc(), op->getName().getStringRef(), operands,
-                      TypeRange{t}, attrs);
-    q = b.create(st);
+    q = cloneOnCodes(op, x.value, t);
   }
   twins[op->getResult(0)] = {q->getResult(0), x.params};
   return success();
@@ -624,6 +632,24 @@ LogicalResult QuantizeImpl::run() {
       op.erase();
       changed = true;
     }
+  }
+  // Quantize before layout ops (per-tensor parameters commute with them):
+  // quantize(transpose(x)) -> transpose(quantize(x)), so even the input's
+  // NCHW -> NHWC transpose runs on codes.
+  for (Operation &op : llvm::make_early_inc_range(fn.getBody().front())) {
+    auto q = dyn_cast<QuantizeOp>(op);
+    Operation *layout = q ? q.getInput().getDefiningOp() : nullptr;
+    if (!layout || !isa<tosa::TransposeOp, tosa::ReshapeOp>(layout) ||
+        !layout->hasOneUse() || q.getParams().isPerAxis())
+      continue;
+    Value src = layout->getOperand(0);
+    b.setInsertionPoint(layout);
+    Value qs = QuantizeOp::create(b, q.getLoc(), intType(src, b.getI8Type()),
+                                  src, q.getParams());
+    Operation *moved = cloneOnCodes(layout, qs, q.getType());
+    q.replaceAllUsesWith(moved->getResult(0));
+    q.erase();
+    layout->erase();
   }
   // Dequantize-quantize pairs with identical parameters cancel.
   for (Operation &op :

@@ -92,3 +92,21 @@ func.func @relu6_and_float_fallback(%x: tensor<4xf32> {mpq.calib = #x}, %y: tens
   %s = tosa.sigmoid %c : (tensor<4xf32>) -> tensor<4xf32>
   return %s : tensor<4xf32>
 }
+
+// -----
+
+#c = #mpq.calibration<method = "minmax", range = [-1.0, 1.0], non_negative = false, lo = [-1.0, -1.0, -1.0, -1.0, -1.0, -1.0, -1.0], hi = [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0]>
+
+// The input's NCHW -> NHWC transpose moves after the quantize, so it runs on
+// codes and the graph is integer from its first op.
+// CHECK-LABEL: func.func @quantize_before_transpose
+// CHECK-NEXT:    %[[Q:.*]] = mpq.quantize %arg0 {{.*}} : tensor<1x2x3x3xf32> -> tensor<1x2x3x3xi8>
+// CHECK-NEXT:    %[[T:.*]] = tosa.transpose %[[Q]] {perms = array<i32: 0, 2, 3, 1>} : (tensor<1x2x3x3xi8>) -> tensor<1x3x3x2xi8>
+// CHECK:         mpq.conv2d %[[T]]
+func.func @quantize_before_transpose(%x: tensor<1x2x3x3xf32> {mpq.calib = #c}) -> tensor<1x3x3x1xf32> {
+  %t = tosa.transpose %x {perms = array<i32: 0, 2, 3, 1>, mpq.calib = #c} : (tensor<1x2x3x3xf32>) -> tensor<1x3x3x2xf32>
+  %w = "tosa.const"() <{values = dense<0.5> : tensor<1x1x1x2xf32>}> : () -> tensor<1x1x1x2xf32>
+  %b = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %c = tosa.conv2d %t, %w, %b, %b, %b {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>, mpq.calib = #c} : (tensor<1x3x3x2xf32>, tensor<1x1x1x2xf32>, tensor<1xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x3x3x1xf32>
+  return %c : tensor<1x3x3x1xf32>
+}
