@@ -22,6 +22,8 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 CONFIGS = [(8, 8), (6, 8), (4, 8), (3, 8), (2, 8), (8, 4)]
 METHODS = ["minmax", "mmse"]
 GRANULARITIES = ["per-tensor", "per-channel"]
+# Bias correction is on by default; these runs measure it switched off.
+ABLATION = [(4, 8), (3, 8), (2, 8)]
 
 
 def top1(bindir, mlir, images, labels):
@@ -50,10 +52,12 @@ def main():
                         os.path.join(ROOT, "examples", "export_fashion_mnist_npy.py"),
                         data], check=True)
     calib = os.path.join(ROOT, "examples", "data", "calib_images_512.npy")
-    runs = [(w, x, m, g) for (w, x) in CONFIGS for m in METHODS
+    runs = [(w, x, m, g, True) for (w, x) in CONFIGS for m in METHODS
             for g in GRANULARITIES]
+    runs += [(w, x, "mmse", "per-channel", False) for (w, x) in ABLATION]
     if a.quick:
-        runs = [(8, 8, "mmse", "per-channel"), (4, 8, "mmse", "per-channel")]
+        runs = [(8, 8, "mmse", "per-channel", True),
+                (4, 8, "mmse", "per-channel", True)]
     results = {}
     t0 = time.time()
     models = a.models.split(",")
@@ -70,28 +74,31 @@ def main():
         done += 1
         print(f"[{done}/{total}] {name} float: {entry['float']:.4f}",
               file=sys.stderr)
-        for (w, x, m, g) in runs:
-            od = os.path.join(work, f"w{w}a{x}-{m}-{g}")
+        for (w, x, m, g, bc) in runs:
+            od = os.path.join(work, f"w{w}a{x}-{m}-{g}" + ("" if bc else "-nobc"))
             subprocess.run([os.path.join(bindir, "mpq-compile"), onnx, "-o", od,
                             "--calib", calib, "--weight-bits", str(w),
                             "--act-bits", str(x), "--method", m,
-                            "--granularity", g], check=True,
-                           capture_output=True)
+                            "--granularity", g,
+                            f"--bias-correction={'true' if bc else 'false'}"],
+                           check=True, capture_output=True)
             with open(os.path.join(od, "report.json")) as f:
                 rep = json.load(f)
             acc = top1(bindir, os.path.join(od, "model.mlir"), images, labels)
             entry["quantized"].append({
                 "weight_bits": w, "act_bits": x, "method": m,
-                "granularity": g, "top1": acc,
+                "granularity": g, "bias_correction": bc, "top1": acc,
                 "delta_pt": round(100 * (acc - entry["float"]), 2),
                 "size_bytes": rep["model_size_bytes"],
                 "bops": rep["bops_per_sample"]})
             done += 1
-            print(f"[{done}/{total}] {name} W{w}A{x} {m} {g}: {acc:.4f} "
+            print(f"[{done}/{total}] {name} W{w}A{x} {m} {g}"
+                  f"{'' if bc else ' no-bias-correction'}: {acc:.4f} "
                   f"({100 * (acc - entry['float']):+.2f} pt)", file=sys.stderr)
         entry["float_size_bytes"] = rep["float_model_size_bytes"]
         results[name] = entry
     results["_meta"] = {"seconds": round(time.time() - t0, 1),
+                        "date": time.strftime("%Y-%m-%d"),
                         "test_images": 10000, "calibration_images": 512,
                         "command": "benchmarks/accuracy/run.py" +
                         (" --quick" if a.quick else "")}
@@ -99,17 +106,26 @@ def main():
         json.dump(results, f, indent=1)
 
     # Markdown table: one row per (config, method, granularity).
-    lines = ["| config | clipping | weights | " +
+    lines = ["| config | clipping | weights | bias corr. | " +
              " | ".join(f"{n} top-1 (Δ pt)" for n in models) + " |",
-             "|---|---|---|" + "---|" * len(models)]
-    lines.append("| float | | | " + " | ".join(
+             "|---|---|---|---|" + "---|" * len(models)]
+    lines.append("| float | | | | " + " | ".join(
         f"{100 * results[n]['float']:.2f}" for n in models) + " |")
-    for i, (w, x, m, g) in enumerate(runs):
+    for i, (w, x, m, g, bc) in enumerate(runs):
         cells = []
         for n in models:
             q = results[n]["quantized"][i]
             cells.append(f"{100 * q['top1']:.2f} ({q['delta_pt']:+.2f})")
-        lines.append(f"| W{w}A{x} | {m} | {g} | " + " | ".join(cells) + " |")
+        lines.append(f"| W{w}A{x} | {m} | {g} | {'on' if bc else 'off'} | " +
+                     " | ".join(cells) + " |")
+    lines.append("")
+    lines.append("| model | float size (bytes) | W8 size | W4 size | W2 size |")
+    lines.append("|---|---|---|---|---|")
+    for n in models:
+        sizes = {q["weight_bits"]: q["size_bytes"] for q in results[n]["quantized"]
+                 if q["granularity"] == "per-channel"}
+        lines.append(f"| {n} | {results[n]['float_size_bytes']} | {sizes[8]} | "
+                     f"{sizes[4]} | {sizes[2]} |")
     with open(os.path.join(a.out, "accuracy.md"), "w") as f:
         f.write("\n".join(lines) + "\n")
     print("\n".join(lines))
@@ -131,7 +147,8 @@ def main():
         for m in METHODS:
             for g in GRANULARITIES:
                 ys = [q["top1"] * 100 for q in results[n]["quantized"]
-                      if q["method"] == m and q["granularity"] == g]
+                      if q["method"] == m and q["granularity"] == g
+                      and q["bias_correction"]]
                 if len(ys) == len(CONFIGS):
                     ax.plot(labels_x, ys, marker="o", label=f"{m}, {g}")
         ax.axhline(results[n]["float"] * 100, color="k", ls="--", lw=1,

@@ -15,6 +15,8 @@
 #include "mpq/Transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/MapVector.h"
 #include "llvm/Support/raw_ostream.h"
@@ -38,6 +40,72 @@ struct ValueStats {
   double max = -std::numeric_limits<double>::infinity();
   std::unique_ptr<Histogram> hist;
 };
+
+/// Running sum of the input of a layer that quantization will give integer
+/// weights: over samples (conv, NHWC -> [H, W, C]) or rows (FC, [M, K] ->
+/// [K]).
+struct InputSum {
+  std::vector<double> sum;
+  int64_t count = 0;
+  void add(const Tensor &t) {
+    int64_t rows = t.getDimSize(0), per = t.getNumElements() / rows;
+    if (sum.empty())
+      sum.assign(per, 0.0);
+    const float *x = t.getData<float>();
+    for (int64_t r = 0; r < rows; ++r)
+      for (int64_t i = 0; i < per; ++i)
+        sum[i] += x[r * per + i];
+    count += rows;
+  }
+};
+
+/// The input of a layer whose bias can absorb E[(W - Q(W)) x]: a conv's
+/// activation, or the 2-D input of the importer's FC chain (reshape ->
+/// matmul with a constant right operand).
+static Value meanPatchInput(Operation *op) {
+  if (isa<tosa::Conv2DOp, tosa::DepthwiseConv2DOp>(op))
+    return op->getOperand(0);
+  if (auto mm = dyn_cast<tosa::MatMulOp>(op))
+    if (auto r = mm.getA().getDefiningOp<tosa::ReshapeOp>())
+      if (mm.getB().getDefiningOp<tosa::ConstOp>() &&
+          cast<ShapedType>(r.getInput1().getType()).getRank() == 2)
+        return r.getInput1();
+  return {};
+}
+
+/// E[x] over every window position of a conv, as a [KH*KW*C] patch, from
+/// the mean input image [H, W, C] (padding contributes zeros).
+static SmallVector<float> convMeanPatch(Operation *op, ArrayRef<double> mean,
+                                        ArrayRef<int64_t> inShape) {
+  int64_t h = inShape[1], w = inShape[2], c = inShape[3];
+  auto wType = cast<ShapedType>(op->getOperand(1).getType());
+  bool dw = isa<tosa::DepthwiseConv2DOp>(op);
+  int64_t kh = dw ? wType.getDimSize(0) : wType.getDimSize(1);
+  int64_t kw = dw ? wType.getDimSize(1) : wType.getDimSize(2);
+  auto out = cast<ShapedType>(op->getResult(0).getType());
+  int64_t oh = out.getDimSize(1), ow = out.getDimSize(2);
+  auto pad = op->getAttrOfType<DenseI64ArrayAttr>("pad").asArrayRef();
+  auto stride = op->getAttrOfType<DenseI64ArrayAttr>("stride").asArrayRef();
+  auto dil = op->getAttrOfType<DenseI64ArrayAttr>("dilation").asArrayRef();
+  SmallVector<float> patch(kh * kw * c, 0.0f);
+  for (int64_t ky = 0; ky < kh; ++ky)
+    for (int64_t kx = 0; kx < kw; ++kx)
+      for (int64_t ch = 0; ch < c; ++ch) {
+        double acc = 0.0;
+        for (int64_t y = 0; y < oh; ++y) {
+          int64_t iy = y * stride[0] - pad[0] + ky * dil[0];
+          if (iy < 0 || iy >= h)
+            continue;
+          for (int64_t x = 0; x < ow; ++x) {
+            int64_t ix = x * stride[1] - pad[2] + kx * dil[1];
+            if (ix >= 0 && ix < w)
+              acc += mean[(iy * w + ix) * c + ch];
+          }
+        }
+        patch[(ky * kw + kx) * c + ch] = float(acc / double(oh * ow));
+      }
+  return patch;
+}
 
 struct MPQCalibratePass
     : public mpq::impl::MPQCalibratePassBase<MPQCalibratePass> {
@@ -122,13 +190,29 @@ void MPQCalibratePass::runOnOperation() {
   if (failed(exec.verifyInputs(*fn, {first})))
     return signalPassFailure();
 
-  // Pass 1: ranges.
+  // Pass 1: ranges, and the mean inputs of layers with constant weights.
   llvm::MapVector<Value, ValueStats> stats;
+  llvm::DenseMap<Value, InputSum> inputSums;
+  SmallVector<Operation *> layers;
+  fn->walk([&](Operation *op) {
+    if (Value in = meanPatchInput(op)) {
+      auto t = cast<ShapedType>(in.getType());
+      if (t.hasRank() && llvm::all_of(t.getShape().drop_front(), [](int64_t d) {
+            return !ShapedType::isDynamic(d);
+          })) {
+        inputSums[in];
+        layers.push_back(op);
+      }
+    }
+  });
   auto isFloat = [](const Tensor &t) { return t.getKind() == ElementKind::F32; };
   if (failed(sweep(exec, *fn, *loaded, n, "ranges",
                    [&](Value v, const Tensor &t) {
                      if (!isFloat(t) || !t.getNumElements())
                        return;
+                     auto in = inputSums.find(v);
+                     if (in != inputSums.end() && t.getRank() >= 1)
+                       in->second.add(t);
                      ValueStats &s = stats[v];
                      for (float x : t.getValues<float>()) {
                        if (std::isnan(x))
@@ -155,6 +239,24 @@ void MPQCalibratePass::runOnOperation() {
   }
 
   OpBuilder b(module.getContext());
+  for (Operation *op : layers) {
+    Value in = meanPatchInput(op);
+    const InputSum &sum = inputSums[in];
+    if (!sum.count)
+      continue;
+    SmallVector<double> mean(sum.sum.size());
+    for (size_t i = 0; i < mean.size(); ++i)
+      mean[i] = sum.sum[i] / double(sum.count);
+    SmallVector<float> patch;
+    if (isa<tosa::MatMulOp>(op))
+      patch.assign(mean.begin(), mean.end());
+    else
+      patch = convMeanPatch(op, mean,
+                            cast<ShapedType>(in.getType()).getShape());
+    auto type = RankedTensorType::get({int64_t(patch.size())}, b.getF32Type());
+    op->setAttr("mpq.mean_patch",
+                DenseElementsAttr::get(type, ArrayRef<float>(patch)));
+  }
   for (auto &[v, s] : stats) {
     if (!(s.min <= s.max))
       continue; // every element was NaN

@@ -50,9 +50,10 @@ struct Widths {
 class QuantizeImpl {
 public:
   QuantizeImpl(func::FuncOp fn, unsigned weightBits, unsigned actBits,
-               bool perChannel, bool mmse)
+               bool perChannel, bool mmse, bool biasCorrection)
       : fn(fn), b(fn.getContext()), defaultWeightBits(weightBits),
-        defaultActBits(actBits), perChannel(perChannel), mmse(mmse) {}
+        defaultActBits(actBits), perChannel(perChannel), mmse(mmse),
+        biasCorrection(biasCorrection) {}
 
   LogicalResult run();
 
@@ -81,6 +82,11 @@ private:
                                     const Widths &widths);
   Value biasConst(Location loc, ArrayRef<float> bias, QuantParamsAttr in,
                   QuantParamsAttr w);
+  /// Bias correction: bias[o] += sum_k (W - Q(W))[o, k] * E[x][k], with
+  /// E[x] from the op's mpq.mean_patch ([spatial * channels]); `groups`
+  /// splits the channels as in a grouped conv.
+  void correctBias(Operation *op, MutableArrayRef<float> bias,
+                   ArrayRef<float> w, const QValue &qw, int64_t groups);
   LogicalResult checkAccumulator(Operation *op, QuantParamsAttr in,
                                  QuantParamsAttr w, int64_t depth,
                                  ArrayRef<int8_t> codes);
@@ -106,7 +112,7 @@ private:
   func::FuncOp fn;
   OpBuilder b;
   unsigned defaultWeightBits, defaultActBits;
-  bool perChannel, mmse;
+  bool perChannel, mmse, biasCorrection;
   llvm::DenseMap<Value, QValue> twins;
   llvm::SmallPtrSet<Operation *, 16> fused;
   /// The mpq.quantize ops this pass created: they keep reading the float
@@ -193,6 +199,15 @@ FailureOr<QValue> QuantizeImpl::twin(Value v, unsigned bits, Location loc) {
 // Weights
 //===----------------------------------------------------------------------===//
 
+/// The codes of a quantized weight (tosa.const i8 or mpq.packed_constant).
+static SmallVector<int8_t> codesOf(Value weight) {
+  if (auto pc = weight.getDefiningOp<PackedConstantOp>())
+    return pc.unpack();
+  return SmallVector<int8_t>(
+      cast<DenseElementsAttr>(weight.getDefiningOp<tosa::ConstOp>().getValues())
+          .getValues<int8_t>());
+}
+
 static FailureOr<SmallVector<float>> constData(Value v) {
   auto c = v.getDefiningOp<tosa::ConstOp>();
   if (!c)
@@ -267,6 +282,33 @@ Value QuantizeImpl::biasConst(Location loc, ArrayRef<float> bias,
   auto type = RankedTensorType::get({int64_t(q.size())}, b.getI32Type());
   return tosa::ConstOp::create(b, loc, type,
                                DenseElementsAttr::get(type, ArrayRef(q)));
+}
+
+void QuantizeImpl::correctBias(Operation *op, MutableArrayRef<float> bias,
+                               ArrayRef<float> w, const QValue &qw,
+                               int64_t groups) {
+  auto mean = op->getAttrOfType<DenseElementsAttr>("mpq.mean_patch");
+  if (!biasCorrection || !mean)
+    return;
+  SmallVector<float> m(mean.getValues<float>());
+  SmallVector<int8_t> codes = codesOf(qw.value);
+  int64_t o = int64_t(bias.size()), k = int64_t(w.size()) / o;
+  int64_t og = o / groups;
+  auto wType = cast<ShapedType>(qw.value.getType());
+  int64_t cg = wType.getDimSize(wType.getRank() - 1);
+  int64_t channels = cg * groups;
+  if (int64_t(m.size()) != (k / cg) * channels)
+    return; // stale statistics: leave the bias alone
+  for (int64_t r = 0; r < o; ++r) {
+    double scale = qw.params.getScale()[qw.params.isPerAxis() ? r : 0];
+    int64_t g = r / og;
+    double delta = 0.0;
+    for (int64_t i = 0; i < k; ++i) {
+      double err = double(w[r * k + i]) - scale * double(codes[r * k + i]);
+      delta += err * double(m[(i / cg) * channels + g * cg + i % cg]);
+    }
+    bias[r] += float(delta);
+  }
 }
 
 LogicalResult QuantizeImpl::checkAccumulator(Operation *op,
@@ -362,16 +404,11 @@ LogicalResult QuantizeImpl::quantizeConv(Operation *op) {
   FailureOr<QValue> qw = quantizeWeights(loc, ohwi, shape, widths);
   if (failed(qw))
     return failure();
-  SmallVector<int8_t> codes;
-  if (auto pc = qw->value.getDefiningOp<PackedConstantOp>())
-    codes = pc.unpack();
-  else
-    codes = SmallVector<int8_t>(cast<DenseElementsAttr>(
-        qw->value.getDefiningOp<tosa::ConstOp>().getValues())
-                                    .getValues<int8_t>());
+  SmallVector<int8_t> codes = codesOf(qw->value);
   if (failed(checkAccumulator(op, x->params, qw->params,
                               shape[1] * shape[2] * shape[3], codes)))
     return failure();
+  correctBias(op, *bias, ohwi, *qw, groups);
   Value qb = biasConst(loc, *bias, x->params, qw->params);
   std::optional<int64_t> lo, hi;
   clampCodes(clamp, *outP, lo, hi);
@@ -439,15 +476,10 @@ LogicalResult QuantizeImpl::quantizeFullyConnected(tosa::MatMulOp op) {
   FailureOr<QValue> qw = quantizeWeights(loc, wt, {n, k}, widths);
   if (failed(qw))
     return failure();
-  SmallVector<int8_t> codes;
-  if (auto pc = qw->value.getDefiningOp<PackedConstantOp>())
-    codes = pc.unpack();
-  else
-    codes = SmallVector<int8_t>(cast<DenseElementsAttr>(
-        qw->value.getDefiningOp<tosa::ConstOp>().getValues())
-                                    .getValues<int8_t>());
+  SmallVector<int8_t> codes = codesOf(qw->value);
   if (failed(checkAccumulator(op, x->params, qw->params, k, codes)))
     return failure();
+  correctBias(op, bias, wt, *qw, 1);
   Value qb = biasConst(loc, bias, x->params, qw->params);
   std::optional<int64_t> lo, hi;
   clampCodes(clamp, *outP, lo, hi);
@@ -696,7 +728,7 @@ struct MPQQuantizePass : public mpq::impl::MPQQuantizePassBase<MPQQuantizePass> 
         return signalPassFailure();
       }
       QuantizeImpl impl(fn, weightBits, actBits, granularity == "per-channel",
-                        weightMethod == "mmse");
+                        weightMethod == "mmse", biasCorrection);
       if (failed(impl.run()))
         return signalPassFailure();
     }

@@ -1,5 +1,6 @@
-// RUN: mpq-opt %s --mpq-quantize --split-input-file | FileCheck %s
+// RUN: mpq-opt %s --mpq-quantize="weight-method=maxabs" --split-input-file | FileCheck %s
 // RUN: mpq-opt %s --mpq-quantize="weight-bits=4 granularity=per-tensor" --split-input-file | FileCheck %s --check-prefix=W4
+// RUN: mpq-opt %s --mpq-quantize="bias-correction=false" --split-input-file | FileCheck %s --check-prefix=NOBC
 
 #in = #mpq.calibration<method = "minmax", range = [-1.0, 3.0], non_negative = false, lo = [-1.0, -1.0, -1.0, -1.0, -1.0, -1.0, -1.0], hi = [3.0, 3.0, 3.0, 3.0, 3.0, 3.0, 3.0]>
 #relu = #mpq.calibration<method = "minmax", range = [0.0, 2.55], non_negative = true, lo = [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], hi = [2.55, 2.55, 2.55, 2.55, 2.55, 2.55, 2.55]>
@@ -109,4 +110,22 @@ func.func @quantize_before_transpose(%x: tensor<1x2x3x3xf32> {mpq.calib = #c}) -
   %b = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
   %c = tosa.conv2d %t, %w, %b, %b, %b {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>, mpq.calib = #c} : (tensor<1x3x3x2xf32>, tensor<1x1x1x2xf32>, tensor<1xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x3x3x1xf32>
   return %c : tensor<1x3x3x1xf32>
+}
+
+// -----
+
+#c = #mpq.calibration<method = "minmax", range = [-1.0, 1.0], non_negative = false, lo = [-1.0, -1.0, -1.0, -1.0, -1.0, -1.0, -1.0], hi = [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0]>
+
+// Bias correction: at 4 bits (max-abs, scale 0.3/7) the weight 0.1 becomes
+// 2 * 0.3/7, an error of 1/70; with E[x] = [0, 2] the bias gains 2/70, which
+// is 85 in accumulator units (s_x * s_w = 2/255 * 0.3/7).
+// CHECK-LABEL: func.func @bias_correction
+// CHECK:         "tosa.const"() <{values = dense<85> : tensor<1xi32>}>
+// NOBC-LABEL:  func.func @bias_correction
+// NOBC:          "tosa.const"() <{values = dense<0> : tensor<1xi32>}>
+func.func @bias_correction(%x: tensor<1x2x2x2xf32> {mpq.calib = #c}) -> tensor<1x2x2x1xf32> {
+  %w = "tosa.const"() <{values = dense<[[[[0.3, 0.1]]]]> : tensor<1x1x1x2xf32>}> : () -> tensor<1x1x1x2xf32>
+  %b = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %c = tosa.conv2d %x, %w, %b, %b, %b {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>, mpq.calib = #c, mpq.mean_patch = dense<[0.0, 2.0]> : tensor<2xf32>, mpq.precision = #mpq.precision<weight_bits = 4, act_bits = 8>} : (tensor<1x2x2x2xf32>, tensor<1x1x1x2xf32>, tensor<1xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x2x1xf32>
+  return %c : tensor<1x2x2x1xf32>
 }

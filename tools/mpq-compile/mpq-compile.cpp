@@ -72,6 +72,11 @@ cl::opt<std::string> method("method",
                                      "activations), minmax (max-abs weights, "
                                      "min/max activations) or percentile"),
                             cl::init("mmse"), cl::cat(category));
+cl::opt<bool> biasCorrection(
+    "bias-correction",
+    cl::desc("correct each channel's bias for the mean output shift of "
+             "weight quantization (default on; --bias-correction=false)"),
+    cl::init(true), cl::cat(category));
 cl::opt<unsigned> samples("samples", cl::desc("calibration samples to use"),
                           cl::init(512), cl::cat(category));
 cl::opt<std::string> budget("budget",
@@ -248,7 +253,7 @@ int main(int argc, char **argv) {
        "main"}));
   pm.addPass(mpq::createMPQQuantizePass(
       {weightBits, actBits, granularity,
-       method == "minmax" ? "maxabs" : "mmse"}));
+       method == "minmax" ? "maxabs" : "mmse", biasCorrection}));
   progress("calibrating on " + Twine(std::min<int64_t>(
                                    samples, calib->getShape()[0])) +
            " samples (" + method + ") and quantizing to W" +
@@ -287,6 +292,7 @@ int main(int argc, char **argv) {
   report["act_bits"] = unsigned(actBits);
   report["granularity"] = std::string(granularity);
   report["method"] = std::string(method);
+  report["bias_correction"] = bool(biasCorrection);
   report["calibration_samples"] =
       std::min<int64_t>(samples, calib->getShape()[0]);
   report["model_size_bytes"] = (sizeBits + 7) / 8;

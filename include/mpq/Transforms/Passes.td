@@ -20,7 +20,9 @@ def MPQCalibratePass : Pass<"mpq-calibrate", "mlir::ModuleOp"> {
       2048-bin histogram (Choukroun et al. 2019).
 
     Progress goes to stderr. Non-negative tensors are flagged so that
-    quantization gives them the whole code range.
+    quantization gives them the whole code range. Convolutions and fully
+    connected layers also get their mean input patch E[x] (`mpq.mean_patch`,
+    [KH*KW*C] or [K]) for bias correction.
   }];
   let options = [
     Option<"data", "data", "std::string", "\"\"",
@@ -62,7 +64,11 @@ def MPQQuantizePass : Pass<"mpq-quantize", "mlir::ModuleOp"> {
     Option<"granularity", "granularity", "std::string", "\"per-channel\"",
            "weight scales: per-channel or per-tensor">,
     Option<"weightMethod", "weight-method", "std::string", "\"mmse\"",
-           "weight clipping: mmse or maxabs">
+           "weight clipping: mmse or maxabs">,
+    Option<"biasCorrection", "bias-correction", "bool", "true",
+           "add (W - Q(W)) E[x] to each channel's bias, with E[x] from "
+           "calibration (mpq.mean_patch), to cancel the mean output shift "
+           "of weight quantization">
   ];
   let dependentDialects = ["::mpq::MPQDialect", "::mlir::tosa::TosaDialect"];
 }
