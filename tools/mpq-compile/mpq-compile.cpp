@@ -316,8 +316,15 @@ int main(int argc, char **argv) {
           .count();
 
   // --- write: stage, then move into place ---------------------------------
+  // Stage next to OUTDIR (absolute: createUniqueDirectory would put a
+  // relative prefix under the system temporary directory).
   SmallString<256> stage(outDir);
-  stage += ".partial-%%%%%%";
+  sys::fs::make_absolute(stage);
+  stage += ".partial";
+  if (std::error_code ec =
+          sys::fs::create_directories(sys::path::parent_path(stage)))
+    return fail("cannot create the parent directory of " + outDir + ": " +
+                ec.message());
   SmallString<256> stageDir;
   if (std::error_code ec = sys::fs::createUniqueDirectory(stage, stageDir))
     return fail("cannot create a staging directory next to " + outDir +
