@@ -46,3 +46,24 @@ func.func @overflow(%x: tensor<1x200000xf32> {mpq.calib = #c}) -> tensor<1x1xf32
   %y = tosa.reshape %m, %s2 {mpq.calib = #c} : (tensor<1x1x1xf32>, !tosa.shape<2>) -> tensor<1x1xf32>
   return %y : tensor<1x1xf32>
 }
+
+// -----
+
+// expected-error@+1 {{mpq-quantize expects single-block functions}}
+func.func @two_blocks(%x: tensor<4xf32>) -> tensor<4xf32> {
+  return %x : tensor<4xf32>
+^bb1:
+  return %x : tensor<4xf32>
+}
+
+// -----
+
+// A conv whose activation is itself a constant has nothing to calibrate.
+func.func @constant_input() -> tensor<1x2x2x1xf32> {
+  %x = "tosa.const"() <{values = dense<1.0> : tensor<1x2x2x1xf32>}> : () -> tensor<1x2x2x1xf32>
+  %w = "tosa.const"() <{values = dense<0.5> : tensor<1x1x1x1xf32>}> : () -> tensor<1x1x1x1xf32>
+  %b = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  // expected-error@+1 {{constant operands are not quantized here}}
+  %c = tosa.conv2d %x, %w, %b, %b, %b {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x2x2x1xf32>, tensor<1x1x1x1xf32>, tensor<1xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x2x1xf32>
+  return %c : tensor<1x2x2x1xf32>
+}
