@@ -96,6 +96,15 @@ private:
   tosa::ClampOp fusableClamp(Value v);
   void clampCodes(tosa::ClampOp clamp, QuantParamsAttr out,
                   std::optional<int64_t> &lo, std::optional<int64_t> &hi);
+  /// The clamp_min/clamp_max attributes of a fused `clamp` (null where the
+  /// output range already implies the bound).
+  std::pair<IntegerAttr, IntegerAttr> clampAttrs(tosa::ClampOp clamp,
+                                                 QuantParamsAttr out) {
+    std::optional<int64_t> lo, hi;
+    clampCodes(clamp, out, lo, hi);
+    return {lo ? b.getI64IntegerAttr(*lo) : IntegerAttr(),
+            hi ? b.getI64IntegerAttr(*hi) : IntegerAttr()};
+  }
 
   // --- op rewrites ---------------------------------------------------------
   LogicalResult quantizeConv(Operation *op);
@@ -410,17 +419,14 @@ LogicalResult QuantizeImpl::quantizeConv(Operation *op) {
     return failure();
   correctBias(op, *bias, ohwi, *qw, groups);
   Value qb = biasConst(loc, *bias, x->params, qw->params);
-  std::optional<int64_t> lo, hi;
-  clampCodes(clamp, *outP, lo, hi);
+  auto [lo, hi] = clampAttrs(clamp, *outP);
   auto get = [&](StringRef name) {
     return op->getAttrOfType<DenseI64ArrayAttr>(name);
   };
   Value conv = Conv2DOp::create(
       b, loc, intType(out, b.getI8Type()), x->value, qw->value, qb, x->params,
       qw->params, *outP, get("pad"), get("stride"), get("dilation"),
-      b.getI64IntegerAttr(groups),
-      lo ? b.getI64IntegerAttr(*lo) : IntegerAttr(),
-      hi ? b.getI64IntegerAttr(*hi) : IntegerAttr());
+      b.getI64IntegerAttr(groups), lo, hi);
   twins[out] = {conv, *outP};
   if (clamp)
     fused.insert(clamp);
@@ -481,12 +487,10 @@ LogicalResult QuantizeImpl::quantizeFullyConnected(tosa::MatMulOp op) {
     return failure();
   correctBias(op, bias, wt, *qw, 1);
   Value qb = biasConst(loc, bias, x->params, qw->params);
-  std::optional<int64_t> lo, hi;
-  clampCodes(clamp, *outP, lo, hi);
-  Value fc = FullyConnectedOp::create(
-      b, loc, intType(out, b.getI8Type()), x->value, qw->value, qb, x->params,
-      qw->params, *outP, lo ? b.getI64IntegerAttr(*lo) : IntegerAttr(),
-      hi ? b.getI64IntegerAttr(*hi) : IntegerAttr());
+  auto [lo, hi] = clampAttrs(clamp, *outP);
+  Value fc = FullyConnectedOp::create(b, loc, intType(out, b.getI8Type()),
+                                      x->value, qw->value, qb, x->params,
+                                      qw->params, *outP, lo, hi);
   twins[out] = {fc, *outP};
   for (Operation *c : chain)
     fused.insert(c);
@@ -513,13 +517,10 @@ LogicalResult QuantizeImpl::quantizeAdd(tosa::AddOp op) {
   FailureOr<QuantParamsAttr> outP = actParams(out, bits, loc);
   if (failed(outP))
     return failure();
-  std::optional<int64_t> lo, hi;
-  clampCodes(clamp, *outP, lo, hi);
+  auto [lo, hi] = clampAttrs(clamp, *outP);
   b.setInsertionPoint(clamp ? clamp.getOperation() : op.getOperation());
   Value add = AddOp::create(b, loc, intType(out, b.getI8Type()), ql->value,
-                            qr->value, ql->params, qr->params, *outP,
-                            lo ? b.getI64IntegerAttr(*lo) : IntegerAttr(),
-                            hi ? b.getI64IntegerAttr(*hi) : IntegerAttr());
+                            qr->value, ql->params, qr->params, *outP, lo, hi);
   twins[out] = {add, *outP};
   if (clamp)
     fused.insert(clamp);
