@@ -49,42 +49,61 @@ AffineQuant mpq::maxAbsQuant(llvm::ArrayRef<float> w, QuantRange r) {
   return q;
 }
 
-AffineQuant mpq::mmseQuant(llvm::ArrayRef<float> w, QuantRange r, int grid,
-                           int refineIters) {
+static double weightedSSE(llvm::ArrayRef<float> w, llvm::ArrayRef<float> d,
+                          const AffineQuant &q) {
+  if (d.empty())
+    return quantizationSSE(w, q);
+  double sse = 0.0;
+  for (size_t i = 0; i < w.size(); ++i) {
+    double e = double(w[i]) - q.snap(w[i]);
+    sse += double(d[i]) * e * e;
+  }
+  return sse;
+}
+
+AffineQuant mpq::weightedMmseQuant(llvm::ArrayRef<float> w,
+                                   llvm::ArrayRef<float> d, QuantRange r,
+                                   int grid, int refineIters) {
   AffineQuant best = maxAbsQuant(w, r);
   double m = maxAbs(w);
   if (m == 0.0)
     return best;
-  double bestErr = quantizationSSE(w, best);
+  double bestErr = weightedSSE(w, d, best);
   for (int j = std::max(1, grid / 10); j <= grid; ++j) {
     AffineQuant q = best;
     q.scale = m * double(j) / double(grid) / double(r.qmax);
-    double e = quantizationSSE(w, q);
+    double e = weightedSSE(w, d, q);
     if (e < bestErr) {
       bestErr = e;
       best = q;
     }
   }
-  // Alternating least squares on the scale, with the codes fixed per step.
+  // Alternating (weighted) least squares on the scale, codes fixed per step.
   for (int it = 0; it < refineIters; ++it) {
     double qw = 0.0, qq = 0.0;
-    for (float x : w) {
-      double c = std::clamp(std::nearbyint(double(x) / best.scale),
+    for (size_t i = 0; i < w.size(); ++i) {
+      double c = std::clamp(std::nearbyint(double(w[i]) / best.scale),
                             double(r.qmin), double(r.qmax));
-      qw += c * double(x);
-      qq += c * c;
+      double di = d.empty() ? 1.0 : double(d[i]);
+      qw += di * c * double(w[i]);
+      qq += di * c * c;
     }
     if (qq == 0.0 || qw <= 0.0)
       break;
     AffineQuant q = best;
     q.scale = qw / qq;
-    double e = quantizationSSE(w, q);
+    double e = weightedSSE(w, d, q);
     if (!(e < bestErr))
       break;
     bestErr = e;
     best = q;
   }
   return best;
+}
+
+AffineQuant mpq::mmseQuant(llvm::ArrayRef<float> w, QuantRange r, int grid,
+                           int refineIters) {
+  return weightedMmseQuant(w, {}, r, grid, refineIters);
 }
 
 AffineQuant mpq::rangeQuant(double lo, double hi, QuantRange r,

@@ -45,16 +45,21 @@ struct ValueStats {
 /// weights: over samples (conv, NHWC -> [H, W, C]) or rows (FC, [M, K] ->
 /// [K]).
 struct InputSum {
-  std::vector<double> sum;
+  std::vector<double> sum, sumSq;
   int64_t count = 0;
   void add(const Tensor &t) {
     int64_t rows = t.getDimSize(0), per = t.getNumElements() / rows;
-    if (sum.empty())
+    if (sum.empty()) {
       sum.assign(per, 0.0);
+      sumSq.assign(per, 0.0);
+    }
     const float *x = t.getData<float>();
     for (int64_t r = 0; r < rows; ++r)
-      for (int64_t i = 0; i < per; ++i)
-        sum[i] += x[r * per + i];
+      for (int64_t i = 0; i < per; ++i) {
+        double v = x[r * per + i];
+        sum[i] += v;
+        sumSq[i] += v * v;
+      }
     count += rows;
   }
 };
@@ -244,18 +249,24 @@ void MPQCalibratePass::runOnOperation() {
     const InputSum &sum = inputSums[in];
     if (!sum.count)
       continue;
-    SmallVector<double> mean(sum.sum.size());
-    for (size_t i = 0; i < mean.size(); ++i)
-      mean[i] = sum.sum[i] / double(sum.count);
-    SmallVector<float> patch;
-    if (isa<tosa::MatMulOp>(op))
-      patch.assign(mean.begin(), mean.end());
-    else
-      patch = convMeanPatch(op, mean,
-                            cast<ShapedType>(in.getType()).getShape());
-    auto type = RankedTensorType::get({int64_t(patch.size())}, b.getF32Type());
-    op->setAttr("mpq.mean_patch",
-                DenseElementsAttr::get(type, ArrayRef<float>(patch)));
+    // E[x] and E[x^2] of every patch element: both are means over samples
+    // and window positions, so the same patch arithmetic applies.
+    for (auto [name, total] : {std::pair<StringRef, const std::vector<double> *>(
+                                   "mpq.mean_patch", &sum.sum),
+                               {"mpq.mean_sq_patch", &sum.sumSq}}) {
+      SmallVector<double> mean(total->size());
+      for (size_t i = 0; i < mean.size(); ++i)
+        mean[i] = (*total)[i] / double(sum.count);
+      SmallVector<float> patch;
+      if (isa<tosa::MatMulOp>(op))
+        patch.assign(mean.begin(), mean.end());
+      else
+        patch = convMeanPatch(op, mean,
+                              cast<ShapedType>(in.getType()).getShape());
+      auto type =
+          RankedTensorType::get({int64_t(patch.size())}, b.getF32Type());
+      op->setAttr(name, DenseElementsAttr::get(type, ArrayRef<float>(patch)));
+    }
   }
   for (auto &[v, s] : stats) {
     if (!(s.min <= s.max))

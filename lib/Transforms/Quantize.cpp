@@ -50,10 +50,11 @@ struct Widths {
 class QuantizeImpl {
 public:
   QuantizeImpl(func::FuncOp fn, unsigned weightBits, unsigned actBits,
-               bool perChannel, bool mmse, bool biasCorrection)
+               bool perChannel, bool mmse, bool outputObjective,
+               bool biasCorrection)
       : fn(fn), b(fn.getContext()), defaultWeightBits(weightBits),
         defaultActBits(actBits), perChannel(perChannel), mmse(mmse),
-        biasCorrection(biasCorrection) {}
+        outputObjective(outputObjective), biasCorrection(biasCorrection) {}
 
   LogicalResult run();
 
@@ -77,9 +78,13 @@ private:
   // --- weights -------------------------------------------------------------
   /// Quantizes `w` laid out [O, K...] per output channel (or per tensor);
   /// returns the codes' SSA value and their parameters.
-  FailureOr<QValue> quantizeWeights(Location loc, ArrayRef<float> w,
+  FailureOr<QValue> quantizeWeights(Operation *op, ArrayRef<float> w,
                                     ArrayRef<int64_t> shape,
-                                    const Widths &widths);
+                                    const Widths &widths, int64_t groups);
+  /// Per-element importance E[x^2] of row `row` of a [O, K] weight with
+  /// `groups` groups, from the op's mpq.mean_sq_patch; empty if unknown.
+  SmallVector<float> importanceOf(Operation *op, int64_t row, int64_t o,
+                                  int64_t k, int64_t cg, int64_t groups);
   Value biasConst(Location loc, ArrayRef<float> bias, QuantParamsAttr in,
                   QuantParamsAttr w);
   /// Bias correction: bias[o] += sum_k (W - Q(W))[o, k] * E[x][k], with
@@ -121,7 +126,7 @@ private:
   func::FuncOp fn;
   OpBuilder b;
   unsigned defaultWeightBits, defaultActBits;
-  bool perChannel, mmse, biasCorrection;
+  bool perChannel, mmse, outputObjective, biasCorrection;
   llvm::DenseMap<Value, QValue> twins;
   llvm::SmallPtrSet<Operation *, 16> fused;
   /// The mpq.quantize ops this pass created: they keep reading the float
@@ -227,12 +232,31 @@ static FailureOr<SmallVector<float>> constData(Value v) {
   return SmallVector<float>(attr.getValues<float>());
 }
 
-FailureOr<QValue> QuantizeImpl::quantizeWeights(Location loc,
+SmallVector<float> QuantizeImpl::importanceOf(Operation *op, int64_t row,
+                                              int64_t o, int64_t k, int64_t cg,
+                                              int64_t groups) {
+  auto sq = op->getAttrOfType<DenseElementsAttr>("mpq.mean_sq_patch");
+  if (!outputObjective || !sq)
+    return {};
+  int64_t channels = cg * groups, g = row / (o / groups);
+  if (sq.getNumElements() != (k / cg) * channels)
+    return {};
+  auto values = sq.getValues<float>();
+  SmallVector<float> d(k);
+  for (int64_t i = 0; i < k; ++i)
+    d[i] = values[(i / cg) * channels + g * cg + i % cg];
+  return d;
+}
+
+FailureOr<QValue> QuantizeImpl::quantizeWeights(Operation *op,
                                                 ArrayRef<float> w,
                                                 ArrayRef<int64_t> shape,
-                                                const Widths &widths) {
+                                                const Widths &widths,
+                                                int64_t groups) {
+  Location loc = op->getLoc();
   int64_t o = shape[0];
   int64_t k = int64_t(w.size()) / o;
+  int64_t cg = shape.back();
   if (widths.channelBits && int64_t(widths.channelBits.size()) != o)
     return emitError(loc) << "precision gives " << widths.channelBits.size()
                           << " channel bit-widths for " << o << " channels";
@@ -240,9 +264,9 @@ FailureOr<QValue> QuantizeImpl::quantizeWeights(Location loc,
   SmallVector<double> scales;
   SmallVector<int8_t> codes(w.size());
   auto quantRow = [&](ArrayRef<float> row, unsigned bits,
-                      MutableArrayRef<int8_t> out) {
+                      MutableArrayRef<int8_t> out, ArrayRef<float> d) {
     QuantRange r = QuantRange::get(bits, true, true);
-    AffineQuant q = mmse ? mmseQuant(row, r) : maxAbsQuant(row, r);
+    AffineQuant q = mmse ? weightedMmseQuant(row, d, r) : maxAbsQuant(row, r);
     for (size_t i = 0; i < row.size(); ++i)
       out[i] = int8_t(std::clamp<double>(std::nearbyint(row[i] / q.scale),
                                          double(r.qmin), double(r.qmax)));
@@ -253,10 +277,18 @@ FailureOr<QValue> QuantizeImpl::quantizeWeights(Location loc,
       unsigned bits = widths.channelBits ? unsigned(widths.channelBits[c])
                                          : widths.weightBits;
       scales.push_back(quantRow(w.slice(c * k, k), bits,
-                                MutableArrayRef<int8_t>(codes).slice(c * k, k)));
+                                MutableArrayRef<int8_t>(codes).slice(c * k, k),
+                                importanceOf(op, c, o, k, cg, groups)));
     }
   } else {
-    scales.push_back(quantRow(w, widths.weightBits, codes));
+    SmallVector<float> d;
+    for (int64_t c = 0; c < o && d.size() == size_t(c * k); ++c) {
+      SmallVector<float> row = importanceOf(op, c, o, k, cg, groups);
+      d.append(row.begin(), row.end());
+    }
+    if (d.size() != w.size())
+      d.clear();
+    scales.push_back(quantRow(w, widths.weightBits, codes, d));
   }
   unsigned bits = widths.weightBits;
   SmallVector<int64_t> zps(scales.size(), 0);
@@ -410,7 +442,7 @@ LogicalResult QuantizeImpl::quantizeConv(Operation *op) {
   if (failed(outP))
     return failure();
   b.setInsertionPoint(op);
-  FailureOr<QValue> qw = quantizeWeights(loc, ohwi, shape, widths);
+  FailureOr<QValue> qw = quantizeWeights(op, ohwi, shape, widths, groups);
   if (failed(qw))
     return failure();
   SmallVector<int8_t> codes = codesOf(qw->value);
@@ -479,7 +511,7 @@ LogicalResult QuantizeImpl::quantizeFullyConnected(tosa::MatMulOp op) {
   if (failed(outP))
     return failure();
   b.setInsertionPoint(chain.back());
-  FailureOr<QValue> qw = quantizeWeights(loc, wt, {n, k}, widths);
+  FailureOr<QValue> qw = quantizeWeights(op, wt, {n, k}, widths, 1);
   if (failed(qw))
     return failure();
   SmallVector<int8_t> codes = codesOf(qw->value);
@@ -716,6 +748,11 @@ struct MPQQuantizePass : public mpq::impl::MPQQuantizePassBase<MPQQuantizePass> 
                          << std::string(granularity) << "'";
       return signalPassFailure();
     }
+    if (weightObjective != "output" && weightObjective != "weight") {
+      module.emitError() << "weight-objective must be output or weight, got '"
+                         << std::string(weightObjective) << "'";
+      return signalPassFailure();
+    }
     if (weightMethod != "mmse" && weightMethod != "maxabs") {
       module.emitError() << "weight-method must be mmse or maxabs, got '"
                          << std::string(weightMethod) << "'";
@@ -729,7 +766,8 @@ struct MPQQuantizePass : public mpq::impl::MPQQuantizePassBase<MPQQuantizePass> 
         return signalPassFailure();
       }
       QuantizeImpl impl(fn, weightBits, actBits, granularity == "per-channel",
-                        weightMethod == "mmse", biasCorrection);
+                        weightMethod == "mmse", weightObjective == "output",
+                        biasCorrection);
       if (failed(impl.run()))
         return signalPassFailure();
     }

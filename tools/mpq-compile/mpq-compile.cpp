@@ -77,6 +77,11 @@ cl::opt<bool> biasCorrection(
     cl::desc("correct each channel's bias for the mean output shift of "
              "weight quantization (default on; --bias-correction=false)"),
     cl::init(true), cl::cat(category));
+cl::opt<std::string> weightObjective(
+    "weight-objective",
+    cl::desc("what MMSE weight clipping minimises: weight (default) or "
+             "output (E[x^2]-weighted error)"),
+    cl::init("weight"), cl::cat(category));
 cl::opt<unsigned> samples("samples", cl::desc("calibration samples to use"),
                           cl::init(512), cl::cat(category));
 cl::opt<std::string> budget("budget",
@@ -203,6 +208,8 @@ int main(int argc, char **argv) {
   }
   if (samples < 1)
     return fail("--samples must be positive");
+  if (weightObjective != "output" && weightObjective != "weight")
+    return fail("--weight-objective must be output or weight");
 
   // Validate the data files before doing any work.
   Expected<mpq::Tensor> calib = mpq::readNpyFile(calibFile);
@@ -245,15 +252,20 @@ int main(int argc, char **argv) {
   OwningOpRef<ModuleOp> floatModule = module->clone();
 
   // --- calibrate and quantize --------------------------------------------
-  std::string calibPath = calibFile;
   PassManager pm(&ctx);
-  pm.addPass(mpq::createMPQCalibratePass(
-      {calibPath, int64_t(samples),
-       method == "minmax" ? "minmax" : std::string(method), 99.99, 128,
-       "main"}));
-  pm.addPass(mpq::createMPQQuantizePass(
-      {weightBits, actBits, granularity,
-       method == "minmax" ? "maxabs" : "mmse", biasCorrection}));
+  mpq::MPQCalibratePassOptions calibOpts;
+  calibOpts.data = calibFile;
+  calibOpts.samples = samples;
+  calibOpts.method = method;
+  pm.addPass(mpq::createMPQCalibratePass(calibOpts));
+  mpq::MPQQuantizePassOptions quantOpts;
+  quantOpts.weightBits = weightBits;
+  quantOpts.actBits = actBits;
+  quantOpts.granularity = granularity;
+  quantOpts.weightMethod = method == "minmax" ? "maxabs" : "mmse";
+  quantOpts.weightObjective = weightObjective;
+  quantOpts.biasCorrection = biasCorrection;
+  pm.addPass(mpq::createMPQQuantizePass(quantOpts));
   progress("calibrating on " + Twine(std::min<int64_t>(
                                    samples, calib->getShape()[0])) +
            " samples (" + method + ") and quantizing to W" +
@@ -293,6 +305,7 @@ int main(int argc, char **argv) {
   report["granularity"] = std::string(granularity);
   report["method"] = std::string(method);
   report["bias_correction"] = bool(biasCorrection);
+  report["weight_objective"] = std::string(weightObjective);
   report["calibration_samples"] =
       std::min<int64_t>(samples, calib->getShape()[0]);
   report["model_size_bytes"] = (sizeBits + 7) / 8;

@@ -45,6 +45,13 @@ AffineQuant maxAbsQuant(llvm::ArrayRef<float> w, QuantRange r);
 AffineQuant mmseQuant(llvm::ArrayRef<float> w, QuantRange r, int grid = 100,
                       int refineIters = 5);
 
+/// mmseQuant with a weight per element: minimises sum_k d_k (w_k - q_k)^2,
+/// e.g. d = E[x^2] of each weight's input, the diagonal of a layer's output
+/// error (papers.md section 3). `d` empty means all ones.
+AffineQuant weightedMmseQuant(llvm::ArrayRef<float> w, llvm::ArrayRef<float> d,
+                              QuantRange r, int grid = 100,
+                              int refineIters = 5);
+
 /// Quantizer covering [lo, hi] (lo <= 0 <= hi after widening to include 0):
 /// symmetric when `r` is signed and `symmetric`, else affine with a zero
 /// point.

@@ -22,7 +22,8 @@ def MPQCalibratePass : Pass<"mpq-calibrate", "mlir::ModuleOp"> {
     Progress goes to stderr. Non-negative tensors are flagged so that
     quantization gives them the whole code range. Convolutions and fully
     connected layers also get their mean input patch E[x] (`mpq.mean_patch`,
-    [KH*KW*C] or [K]) for bias correction.
+    [KH*KW*C] or [K]) for bias correction, and E[x^2] (`mpq.mean_sq_patch`)
+    for output-aware weight clipping.
   }];
   let options = [
     Option<"data", "data", "std::string", "\"\"",
@@ -65,6 +66,11 @@ def MPQQuantizePass : Pass<"mpq-quantize", "mlir::ModuleOp"> {
            "weight scales: per-channel or per-tensor">,
     Option<"weightMethod", "weight-method", "std::string", "\"mmse\"",
            "weight clipping: mmse or maxabs">,
+    Option<"weightObjective", "weight-objective", "std::string",
+           "\"weight\"",
+           "what MMSE weight clipping minimises: weight (|W - Q(W)|^2) or "
+           "output (sum E[x^2] (W - Q(W))^2, with E[x^2] from calibration, "
+           "mpq.mean_sq_patch)">,
     Option<"biasCorrection", "bias-correction", "bool", "true",
            "add (W - Q(W)) E[x] to each channel's bias, with E[x] from "
            "calibration (mpq.mean_patch), to cancel the mean output shift "
