@@ -34,16 +34,65 @@ def top1(bindir, mlir, images, labels):
     return float(m.group(1))
 
 
+def plot(results, models, out):
+    """Top-1 against weight bits at A8 (lines) and W8A4 (separate markers)."""
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("matplotlib missing (apt-get install python3-matplotlib); "
+              "no plot", file=sys.stderr)
+        return
+    a8 = [(w, x) for (w, x) in CONFIGS if x == 8]
+    xs = [f"W{w}A8" for (w, _) in a8] + ["W8A4"]
+    fig, axes = plt.subplots(1, len(models), figsize=(5 * len(models), 4),
+                             sharey=True)
+    if len(models) == 1:
+        axes = [axes]
+    for ax, n in zip(axes, models):
+        for m in METHODS:
+            for g in GRANULARITIES:
+                by = {(q["weight_bits"], q["act_bits"]): q["top1"] * 100
+                      for q in results[n]["quantized"]
+                      if q["method"] == m and q["granularity"] == g
+                      and q["bias_correction"]}
+                if not all(c in by for c in a8):
+                    continue
+                line, = ax.plot(xs[:-1], [by[c] for c in a8], marker="o",
+                                label=f"{m}, {g}")
+                if (8, 4) in by:
+                    ax.plot([xs[-1]], [by[(8, 4)]], marker="s", ls="none",
+                            color=line.get_color())
+        ax.axhline(results[n]["float"] * 100, color="k", ls="--", lw=1,
+                   label="float")
+        ax.axvline(len(a8) - 0.5, color="gray", lw=0.5)
+        ax.set_title(n)
+        ax.set_xlabel("weights / activations (W8A4: squares)")
+        ax.grid(alpha=0.3)
+    axes[0].set_ylabel("top-1 on 10k Fashion-MNIST test images (%)")
+    axes[-1].legend(fontsize=8, loc="lower left")
+    fig.tight_layout()
+    fig.savefig(os.path.join(out, "accuracy.png"), dpi=110)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default=os.path.join(ROOT, "build"))
     ap.add_argument("--models", default="plain_cnn,res_cnn,dw_cnn")
     ap.add_argument("--out", default=os.path.join(ROOT, "benchmarks", "out"))
+    ap.add_argument("--replot", action="store_true",
+                    help="only redraw accuracy.png from accuracy.json")
     ap.add_argument("--quick", action="store_true",
                     help="only W8A8 and W4A8 with mmse/per-channel")
     a = ap.parse_args()
     bindir = os.path.join(a.build, "bin")
     os.makedirs(a.out, exist_ok=True)
+    if a.replot:
+        with open(os.path.join(a.out, "accuracy.json")) as f:
+            results = json.load(f)
+        plot(results, [m for m in results if not m.startswith("_")], a.out)
+        return
     data = os.path.join(a.out, "data")
     images = os.path.join(data, "t10k_images.npy")
     labels = os.path.join(data, "t10k_labels.npy")
@@ -130,38 +179,7 @@ def main():
         f.write("\n".join(lines) + "\n")
     print("\n".join(lines))
 
-    try:
-        import matplotlib
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        print("matplotlib missing (apt-get install python3-matplotlib); "
-              "no plot", file=sys.stderr)
-        return
-    fig, axes = plt.subplots(1, len(models), figsize=(5 * len(models), 4),
-                             sharey=True)
-    if len(models) == 1:
-        axes = [axes]
-    labels_x = [f"W{w}A{x}" for (w, x) in CONFIGS]
-    for ax, n in zip(axes, models):
-        for m in METHODS:
-            for g in GRANULARITIES:
-                ys = [q["top1"] * 100 for q in results[n]["quantized"]
-                      if q["method"] == m and q["granularity"] == g
-                      and q["bias_correction"]]
-                if len(ys) == len(CONFIGS):
-                    ax.plot(labels_x, ys, marker="o", label=f"{m}, {g}")
-        ax.axhline(results[n]["float"] * 100, color="k", ls="--", lw=1,
-                   label="float")
-        ax.set_title(n)
-        ax.set_ylim(bottom=max(0, min(ax.get_ylim()[0], 80)))
-        ax.set_xlabel("weights / activations")
-        ax.grid(alpha=0.3)
-    axes[0].set_ylabel("top-1 on 10k Fashion-MNIST test images (%)")
-    axes[-1].legend(fontsize=8, loc="lower left")
-    fig.tight_layout()
-    fig.savefig(os.path.join(a.out, "accuracy.png"), dpi=110)
-
+    plot(results, models, a.out)
 
 if __name__ == "__main__":
     main()
