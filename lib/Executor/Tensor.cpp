@@ -275,3 +275,30 @@ Tensor Tensor::concatDim0(llvm::ArrayRef<Tensor> parts, std::string &error) {
   }
   return out;
 }
+
+llvm::FailureOr<int64_t> mpq::countTop1Correct(const Tensor &logits,
+                                         const Tensor &labels,
+                                         std::string &error) {
+  int64_t classes = logits.getRank() ? logits.getShape().back() : 0;
+  int64_t rows = classes ? logits.getNumElements() / classes : 0;
+  if (classes == 0 || labels.getNumElements() != rows) {
+    error = "has " + std::to_string(labels.getNumElements()) +
+            " labels but output 0 (" + logits.getTypeString() + ") has " +
+            std::to_string(rows) + " rows";
+    return llvm::failure();
+  }
+  int64_t correct = 0;
+  for (int64_t r = 0; r < rows; ++r) {
+    int64_t best = 0;
+    double bestValue = logits.getAsDouble(r * classes);
+    for (int64_t k = 1; k < classes; ++k) {
+      double v = logits.getAsDouble(r * classes + k);
+      if (v > bestValue) {
+        bestValue = v;
+        best = k;
+      }
+    }
+    correct += best == labels.getAsInt64(r);
+  }
+  return correct;
+}

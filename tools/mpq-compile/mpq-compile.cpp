@@ -163,16 +163,14 @@ FailureOr<double> accuracy(ModuleOp module, const mpq::Tensor &images,
                            const mpq::Tensor &labels) {
   mpq::Executor exec(module);
   FailureOr<SmallVector<mpq::Tensor>> out = exec.run("main", {images});
-  if (failed(out) || out->empty() || (*out)[0].getRank() != 2)
+  if (failed(out) || out->empty())
     return failure();
-  const mpq::Tensor &y = (*out)[0];
-  int64_t n = y.getDimSize(0), k = y.getDimSize(1), correct = 0;
-  for (int64_t i = 0; i < n; ++i) {
-    const float *row = y.getData<float>() + i * k;
-    int64_t best = std::max_element(row, row + k) - row;
-    correct += best == labels.getAsInt64(i);
-  }
-  return double(correct) / double(n);
+  std::string error;
+  FailureOr<int64_t> correct = mpq::countTop1Correct((*out)[0], labels, error);
+  if (failed(correct))
+    return failure();
+  int64_t n = labels.getNumElements();
+  return double(*correct) / double(n);
 }
 
 } // namespace

@@ -295,26 +295,12 @@ int main(int argc, char **argv) {
     if (results.empty())
       return fail("--labels needs a function with at least one result");
     const Tensor &logits = results.front();
-    int64_t classes = logits.getRank() ? logits.getShape().back() : 0;
-    int64_t rows = classes ? logits.getNumElements() / classes : 0;
-    if (classes == 0 || labels->getNumElements() != rows)
-      return fail("--labels: " + labelsFile + " has " +
-                  llvm::Twine(labels->getNumElements()) +
-                  " labels but output 0 (" + logits.getTypeString() + ") has " +
-                  llvm::Twine(rows) + " rows");
-    int64_t correct = 0;
-    for (int64_t r = 0; r < rows; ++r) {
-      int64_t best = 0;
-      double bestValue = logits.getAsDouble(r * classes);
-      for (int64_t k = 1; k < classes; ++k) {
-        double v = logits.getAsDouble(r * classes + k);
-        if (v > bestValue) {
-          bestValue = v;
-          best = k;
-        }
-      }
-      correct += best == labels->getAsInt64(r);
-    }
+    std::string error;
+    FailureOr<int64_t> correctOr = countTop1Correct(logits, *labels, error);
+    if (failed(correctOr))
+      return fail("--labels: " + labelsFile + " " + error);
+    int64_t correct = *correctOr;
+    int64_t rows = labels->getNumElements();
     char buf[96];
     std::snprintf(buf, sizeof(buf), "top-1: %.4f (%lld/%lld)\n",
                   rows ? static_cast<double>(correct) / rows : 0.0,

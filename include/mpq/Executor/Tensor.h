@@ -18,6 +18,7 @@
 #define MPQ_EXECUTOR_TENSOR_H
 
 #include "llvm/ADT/ArrayRef.h"
+#include "llvm/Support/LogicalResult.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringRef.h"
 
@@ -140,6 +141,14 @@ private:
   /// Bytes allocated at `storage` (may exceed getNumBytes()).
   size_t capacity = 0;
 };
+
+/// Counts the rows of `logits` (rows = all dimensions but the last) whose
+/// argmax over the last dimension equals the matching entry of `labels`
+/// (first maximum wins). Fails, explaining in `error`, when the number of
+/// labels differs from the number of rows.
+llvm::FailureOr<int64_t> countTop1Correct(const Tensor &logits,
+                                          const Tensor &labels,
+                                          std::string &error);
 
 } // namespace mpq
 

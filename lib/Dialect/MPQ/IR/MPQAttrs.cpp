@@ -2,6 +2,7 @@
 
 #include "mpq/Dialect/MPQ/IR/MPQAttrs.h"
 #include "mpq/Dialect/MPQ/IR/MPQDialect.h"
+#include "mpq/Quant/Quantizer.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/DialectImplementation.h"
@@ -29,14 +30,11 @@ static bool isValueBits(unsigned b) { return b >= 2 && b <= 8; }
 //===----------------------------------------------------------------------===//
 
 static int64_t qminOf(unsigned bits, bool isSigned, bool narrow) {
-  if (!isSigned)
-    return 0;
-  int64_t m = (int64_t(1) << (bits - 1));
-  return narrow ? -(m - 1) : -m;
+  return QuantRange::get(bits, isSigned, narrow).qmin;
 }
 
 static int64_t qmaxOf(unsigned bits, bool isSigned) {
-  return isSigned ? (int64_t(1) << (bits - 1)) - 1 : (int64_t(1) << bits) - 1;
+  return QuantRange::get(bits, isSigned, false).qmax;
 }
 
 LogicalResult
