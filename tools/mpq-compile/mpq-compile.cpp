@@ -17,6 +17,7 @@
 #include "mpq/Executor/Npy.h"
 #include "mpq/InitAll.h"
 #include "mpq/Target/ONNX/ONNXImporter.h"
+#include "mpq/Target/TargetDescription.h"
 #include "mpq/Transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -88,8 +89,13 @@ cl::opt<std::string> budget("budget",
                             cl::desc("hardware budget (needs a precision-"
                                      "assignment strategy)"),
                             cl::cat(category));
-cl::opt<std::string> target("target", cl::desc("target name (targets/)"),
+cl::opt<std::string> target("target",
+                            cl::desc("target name: a file NAME.yaml in "
+                                     "--targets-dir"),
                             cl::cat(category));
+cl::opt<std::string> targetsDir("targets-dir",
+                                cl::desc("directory of target descriptions"),
+                                cl::init(MPQ_TARGETS_DIR), cl::cat(category));
 cl::opt<std::string> namePrefix("name", cl::desc("C symbol prefix"),
                                 cl::init("model"), cl::cat(category));
 
@@ -197,12 +203,16 @@ int main(int argc, char **argv) {
     return fail("--granularity must be per-channel or per-tensor");
   if (method != "mmse" && method != "minmax" && method != "percentile")
     return fail("--method must be mmse, minmax or percentile");
+  std::optional<mpq::TargetDescription> targetDesc;
   if (!target.empty()) {
-    SmallString<256> path(MPQ_TARGETS_DIR);
-    sys::path::append(path, target + ".yaml");
-    if (!sys::fs::exists(path))
-      return fail("unknown --target '" + target + "': no " + path +
-                  " (no code-generation targets are available yet)");
+    Expected<mpq::TargetDescription> t = mpq::lookupTarget(target, targetsDir);
+    if (!t)
+      return fail("--target: " + toString(t.takeError()));
+    if (!t->supportsWeightBits(weightBits) || !t->supportsActBits(actBits))
+      return fail("--target " + target + " cannot run W" + Twine(weightBits) +
+                  "A" + Twine(actBits) + " (see weight_bits and act_bits in " +
+                  targetsDir + "/" + target + ".yaml)");
+    targetDesc = std::move(*t);
   }
   if (samples < 1)
     return fail("--samples must be positive");
@@ -297,6 +307,10 @@ int main(int argc, char **argv) {
   json::Object report;
   report["model"] = std::string(inputFile);
   report["name"] = std::string(namePrefix);
+  if (targetDesc) {
+    report["target"] = targetDesc->name;
+    report["target_triple"] = targetDesc->triple;
+  }
   report["strategy"] = std::string(strategy);
   report["weight_bits"] = unsigned(weightBits);
   report["act_bits"] = unsigned(actBits);

@@ -1,0 +1,69 @@
+//===- TargetDescription.h - hardware targets from targets/*.yaml -*- C++ -*-===//
+//
+// A target is described by one YAML file, targets/NAME.yaml (docs/targets.md
+// says what every field means and where its numbers come from). Code
+// generation picks instructions from `features`; precision assignment uses
+// the same file as its cost model.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MPQ_TARGET_TARGETDESCRIPTION_H
+#define MPQ_TARGET_TARGETDESCRIPTION_H
+
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
+
+#include <string>
+#include <vector>
+
+namespace mpq {
+
+/// Peak integer multiply-accumulates per cycle of one kernel kind on one
+/// core (e.g. int8-sdot).
+struct KernelRate {
+  std::string kind;
+  double macsPerCycle = 0;
+};
+
+struct MemoryDescription {
+  double bandwidthGBps = 0;
+  unsigned l1dKiB = 0, l2KiB = 0, l3KiB = 0;
+};
+
+struct TargetDescription {
+  std::string name;
+  std::string description;
+  std::string arch; ///< aarch64 or riscv64
+  std::string triple;
+  std::string cpu;
+  /// ISA features code generation may use (neon, dotprod, i8mm, v, ...).
+  std::vector<std::string> features;
+  /// Weight and activation bit-widths the target's kernels run.
+  std::vector<unsigned> weightBits, actBits;
+  std::vector<KernelRate> kernels;
+  MemoryDescription memory;
+  /// llvm-mca -mcpu and qemu -cpu names used to measure and run the target.
+  std::string mcaCpu, qemuCpu;
+
+  bool hasFeature(llvm::StringRef f) const;
+  bool supportsWeightBits(unsigned b) const;
+  bool supportsActBits(unsigned b) const;
+  /// Peak MACs/cycle of `kind`, or 0 when the target has no such kernel.
+  double macsPerCycle(llvm::StringRef kind) const;
+};
+
+/// Parses and validates a target file; errors name the file, line and
+/// column.
+llvm::Expected<TargetDescription> loadTargetDescription(llvm::StringRef path);
+
+/// Loads `dir`/`name`.yaml; the error for an unknown name lists the
+/// available targets.
+llvm::Expected<TargetDescription> lookupTarget(llvm::StringRef name,
+                                               llvm::StringRef dir);
+
+/// Names of the targets in `dir` (files NAME.yaml), sorted.
+std::vector<std::string> listTargets(llvm::StringRef dir);
+
+} // namespace mpq
+
+#endif // MPQ_TARGET_TARGETDESCRIPTION_H
