@@ -147,6 +147,8 @@ void finishAccumulators(OpTy op, Tensor &acc, int64_t channels) {
   if (!outP)
     return;
   ParamView in{op.getInputParams()}, w{op.getWeightParamsAttr()};
+  if (!w.p)
+    return;
   int32_t lo = int32_t(op.getClampMin().value_or(outP.getQMin()));
   int32_t hi = int32_t(op.getClampMax().value_or(outP.getQMax()));
   int32_t zp = int32_t(outP.getZeroPoint()[0]);
@@ -159,21 +161,91 @@ void finishAccumulators(OpTy op, Tensor &acc, int64_t channels) {
     a[i] = requantize(a[i], m[i % channels], zp, lo, hi);
 }
 
-/// Weights minus their zero points, as an int32 [O, K] matrix.
-template <typename OpTy>
-FailureOr<IntMatrix> weightMatrix(OpTy op, const Tensor &w) {
-  if (!op.getWeightParamsAttr())
-    return emitRunError(op, "multipoint weights are not executable yet");
-  if (failed(checkKind(op, w, ElementKind::I32, "weight")))
-    return failure();
-  ParamView p{op.getWeightParamsAttr()};
-  int64_t o = w.getDimSize(0), k = w.getNumElements() / o;
+/// The integer weight of a conv/FC: one int32 [O, K] matrix of codes minus
+/// zero points per term (one term unless the weight is multipoint), with the
+/// term's parameters.
+struct WeightTerms {
+  SmallVector<IntMatrix> mats;
+  SmallVector<QuantParamsAttr> params;
+};
+
+static IntMatrix codesMinusZeroPoints(ArrayRef<int32_t> codes, int64_t o,
+                                      QuantParamsAttr p) {
+  ParamView v{p};
+  int64_t k = int64_t(codes.size()) / o;
   IntMatrix m(o, k);
-  const int32_t *src = w.getData<int32_t>();
   for (int64_t r = 0; r < o; ++r)
     for (int64_t c = 0; c < k; ++c)
-      m(r, c) = src[r * k + c] - p.zp(r);
+      m(r, c) = codes[r * k + c] - v.zp(r);
   return m;
+}
+
+template <typename OpTy>
+FailureOr<WeightTerms> weightTerms(OpTy op, const Tensor &w) {
+  WeightTerms terms;
+  int64_t o = w.getDimSize(0);
+  if (QuantParamsAttr p = op.getWeightParamsAttr()) {
+    if (failed(checkKind(op, w, ElementKind::I32, "weight")))
+      return failure();
+    terms.mats.push_back(codesMinusZeroPoints(w.getValues<int32_t>(), o, p));
+    terms.params.push_back(p);
+    return terms;
+  }
+  auto mp = op.getWeight().template getDefiningOp<MultipointWeightOp>();
+  if (!mp)
+    return emitRunError(op, "a float weight must come from "
+                            "mpq.multipoint_weight");
+  // The terms' codes come from their constant definitions.
+  for (auto [term, attr] : llvm::zip(mp.getTerms(), mp.getParams())) {
+    SmallVector<int32_t> codes;
+    if (auto pc = term.template getDefiningOp<PackedConstantOp>()) {
+      for (int8_t c : pc.unpack())
+        codes.push_back(c);
+    } else if (auto c = term.template getDefiningOp<tosa::ConstOp>()) {
+      auto dense = dyn_cast<DenseIntElementsAttr>(c.getValues());
+      if (!dense)
+        return emitRunError(op, "multipoint terms must be dense constants");
+      for (const APInt &v : dense.template getValues<APInt>())
+        codes.push_back(int32_t(v.getSExtValue()));
+    } else {
+      return emitRunError(op, "multipoint terms must be constants "
+                              "(mpq.packed_constant or tosa.const)");
+    }
+    auto p = cast<QuantParamsAttr>(attr);
+    terms.mats.push_back(codesMinusZeroPoints(codes, o, p));
+    terms.params.push_back(p);
+  }
+  if (!op.getOutputParamsAttr())
+    return emitRunError(op, "a multipoint weight needs output_params");
+  return terms;
+}
+
+/// Output stage: requantize the int32 accumulators of every term (channel =
+/// innermost index; the bias is already in term 0) to `out`.
+template <typename OpTy>
+void finishTerms(OpTy op, const WeightTerms &w, ArrayRef<Tensor> accs,
+                 Tensor &out, int64_t channels) {
+  QuantParamsAttr outP = op.getOutputParamsAttr();
+  int32_t lo = int32_t(op.getClampMin().value_or(outP.getQMin()));
+  int32_t hi = int32_t(op.getClampMax().value_or(outP.getQMax()));
+  int32_t zp = int32_t(outP.getZeroPoint()[0]);
+  double sx = op.getInputParams().getScale()[0], sOut = outP.getScale()[0];
+  int numTerms = int(accs.size());
+  std::vector<FixedPointMultiplier> m(channels * numTerms);
+  for (int64_t c = 0; c < channels; ++c)
+    for (int k = 0; k < numTerms; ++k)
+      m[c * numTerms + k] = quantizeMultiplier(
+          sx * ParamView{w.params[k]}.scale(c) / sOut *
+          double(1 << kMultipointFracBits));
+  out = Tensor::createUninitialized(ElementKind::I32, accs[0].getShape());
+  int32_t *dst = out.getData<int32_t>();
+  SmallVector<int32_t> a(numTerms);
+  for (int64_t i = 0, n = out.getNumElements(); i < n; ++i) {
+    for (int k = 0; k < numTerms; ++k)
+      a[k] = accs[k].getData<int32_t>()[i];
+    dst[i] = requantizeTerms(a.data(), &m[(i % channels) * numTerms], numTerms,
+                             zp, lo, hi);
+  }
 }
 
 LogicalResult runConv2D(Conv2DOp op, Operands in, Results out,
@@ -182,7 +254,7 @@ LogicalResult runConv2D(Conv2DOp op, Operands in, Results out,
   if (failed(checkKind(op, x, ElementKind::I32, "input")) ||
       failed(checkRank(op, x, 4, "input")))
     return failure();
-  FailureOr<IntMatrix> w = weightMatrix(op, wt);
+  FailureOr<WeightTerms> w = weightTerms(op, wt);
   if (failed(w))
     return failure();
   int64_t n = x.getDimSize(0), h = x.getDimSize(1), wd = x.getDimSize(2),
@@ -206,10 +278,14 @@ LogicalResult runConv2D(Conv2DOp op, Operands in, Results out,
       return emitRunError(op, "bias needs one value per output channel");
     std::copy_n(b.getData<int32_t>(), o, bias.begin());
   }
-  out[0] = Tensor::createUninitialized(ElementKind::I32, {n, oh, ow, o});
+  // One int32 accumulator tensor per weight term; the bias starts term 0.
+  size_t numTerms = w->mats.size();
+  SmallVector<Tensor> accs;
+  for (size_t t = 0; t < numTerms; ++t)
+    accs.push_back(Tensor::createUninitialized(ElementKind::I32,
+                                               {n, oh, ow, o}));
   int64_t og = o / groups, k = kh * kw * cg;
   const int32_t *src = x.getData<int32_t>();
-  int32_t *dst = out[0].getData<int32_t>();
   parallelFor(n, ctx.numThreads, 1, [&](int64_t nb, int64_t ne) {
     // im2col per image and group, codes minus the input zero point; padding
     // contributes (zp - zp) = 0.
@@ -235,14 +311,22 @@ LogicalResult runConv2D(Conv2DOp op, Operands in, Results out,
               }
             }
           }
-        acc.noalias() = cols * w->middleRows(g * og, og).transpose();
-        for (int64_t p = 0; p < oh * ow; ++p)
-          for (int64_t oc = 0; oc < og; ++oc)
-            dst[(b * oh * ow + p) * o + g * og + oc] =
-                acc(p, oc) + bias[g * og + oc];
+        for (size_t t = 0; t < numTerms; ++t) {
+          acc.noalias() = cols * w->mats[t].middleRows(g * og, og).transpose();
+          int32_t *dst = accs[t].getData<int32_t>();
+          for (int64_t p = 0; p < oh * ow; ++p)
+            for (int64_t oc = 0; oc < og; ++oc)
+              dst[(b * oh * ow + p) * o + g * og + oc] =
+                  acc(p, oc) + (t == 0 ? bias[g * og + oc] : 0);
+        }
       }
   });
-  finishAccumulators(op, out[0], o);
+  if (numTerms == 1) {
+    out[0] = std::move(accs[0]);
+    finishAccumulators(op, out[0], o);
+  } else {
+    finishTerms(op, *w, accs, out[0], o);
+  }
   return success();
 }
 
@@ -252,27 +336,36 @@ LogicalResult runFullyConnected(FullyConnectedOp op, Operands in, Results out,
   if (failed(checkKind(op, x, ElementKind::I32, "input")) ||
       failed(checkRank(op, x, 2, "input")))
     return failure();
-  FailureOr<IntMatrix> w = weightMatrix(op, wt);
+  FailureOr<WeightTerms> w = weightTerms(op, wt);
   if (failed(w))
     return failure();
-  int64_t n = x.getDimSize(0), k = x.getDimSize(1), m = w->rows();
-  if (w->cols() != k)
+  int64_t n = x.getDimSize(0), k = x.getDimSize(1), m = wt.getDimSize(0);
+  if (w->mats[0].cols() != k)
     return emitRunError(op, "input features do not match the weights");
+  const int32_t *bias = op.getBias() ? in[2]->getData<int32_t>() : nullptr;
+  if (bias && in[2]->getNumElements() != m)
+    return emitRunError(op, "bias needs one value per output feature");
   int32_t zpx = ParamView{op.getInputParams()}.zp(0);
   IntMatrix xm(n, k);
   const int32_t *src = x.getData<int32_t>();
   for (int64_t i = 0; i < n * k; ++i)
     xm.data()[i] = src[i] - zpx;
-  IntMatrix acc = xm * w->transpose();
-  out[0] = Tensor::createUninitialized(ElementKind::I32, {n, m});
-  int32_t *dst = out[0].getData<int32_t>();
-  const int32_t *bias = op.getBias() ? in[2]->getData<int32_t>() : nullptr;
-  if (bias && in[2]->getNumElements() != m)
-    return emitRunError(op, "bias needs one value per output feature");
-  for (int64_t r = 0; r < n; ++r)
-    for (int64_t c = 0; c < m; ++c)
-      dst[r * m + c] = acc(r, c) + (bias ? bias[c] : 0);
-  finishAccumulators(op, out[0], m);
+  SmallVector<Tensor> accs;
+  for (size_t t = 0; t < w->mats.size(); ++t) {
+    IntMatrix acc = xm * w->mats[t].transpose();
+    Tensor a = Tensor::createUninitialized(ElementKind::I32, {n, m});
+    int32_t *dst = a.getData<int32_t>();
+    for (int64_t r = 0; r < n; ++r)
+      for (int64_t c = 0; c < m; ++c)
+        dst[r * m + c] = acc(r, c) + (t == 0 && bias ? bias[c] : 0);
+    accs.push_back(std::move(a));
+  }
+  if (accs.size() == 1) {
+    out[0] = std::move(accs[0]);
+    finishAccumulators(op, out[0], m);
+  } else {
+    finishTerms(op, *w, accs, out[0], m);
+  }
   return success();
 }
 

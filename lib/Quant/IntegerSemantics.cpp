@@ -108,3 +108,15 @@ FixedPointMultiplier mpq::averageMultiplier(double scaleIn, double scaleOut,
                                             int64_t count) {
   return quantizeMultiplier(scaleIn / (scaleOut * double(count)));
 }
+
+int32_t mpq::requantizeTerms(const int32_t *accs,
+                             const FixedPointMultiplier *termMultipliers,
+                             int numTerms, int32_t zeroPoint, int32_t lo,
+                             int32_t hi) {
+  int64_t sum = 0;
+  for (int k = 0; k < numTerms; ++k)
+    sum += applyMultiplier(accs[k], termMultipliers[k]);
+  int64_t rounded = (sum + (int64_t(1) << (kMultipointFracBits - 1))) >>
+                    kMultipointFracBits;
+  return int32_t(std::clamp<int64_t>(rounded + zeroPoint, lo, hi));
+}

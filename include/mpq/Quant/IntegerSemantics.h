@@ -73,6 +73,19 @@ int32_t addQuantized(int32_t a, int32_t b, const AddParams &p);
 FixedPointMultiplier averageMultiplier(double scaleIn, double scaleOut,
                                        int64_t count);
 
+/// Requantization of a sum of K weighted accumulators (multipoint weights,
+/// multiple low-precision tensors): each term's accumulator is brought to a
+/// Q16 fixed-point value with its own multiplier (`termMultipliers[k]` holds
+/// M_k * 2^16, from quantizeMultiplier), the int32 values are added, and the
+/// sum is rounded once (ties up) to the output code:
+///   y = clamp(zp + ((sum_k applyMultiplier(acc_k, M_k * 2^16) + 2^15) >> 16),
+///             lo, hi)
+constexpr int kMultipointFracBits = 16;
+int32_t requantizeTerms(const int32_t *accs,
+                        const FixedPointMultiplier *termMultipliers,
+                        int numTerms, int32_t zeroPoint, int32_t lo,
+                        int32_t hi);
+
 } // namespace mpq
 
 #endif // MPQ_QUANT_INTEGERSEMANTICS_H

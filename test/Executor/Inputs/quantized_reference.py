@@ -171,10 +171,22 @@ def main():
     b5 = rng.integers(-2000, 2000, M)
     s5, z5 = 0.1, 3
 
+    # A multipoint FC on the same input: w = s_a*q_a + s_b*q_b, two 4-bit
+    # terms; channels with points = 1 have zero codes in the second term.
+    qa = rng.integers(-7, 8, (M, K))
+    qb = rng.integers(-7, 8, (M, K))
+    points = [2, 1, 2, 2, 1]
+    for ch, npts in enumerate(points):
+        if npts == 1:
+            qb[ch] = 0
+    s_a = 0.01 + rng.random(M) * 0.02
+    s_b = s_a / 14.0
+    b6 = rng.integers(-2000, 2000, M)
+    s6, z6 = 0.08, -2
     P_in, P1 = qp(8, s_in, z_in), qp(8, s1, z1)
     P2, P3, P4, P5 = qp(8, s2, z2), qp(8, s3, z3), qp(8, s4, z4), qp(8, s5, z5)
     module = f"""
-func.func @main(%x: tensor<{N}x{H}x{W}x{C}xf32>) -> (tensor<{N}x{H}x{W}x{C}xi8>, tensor<{N}x{H}x{W}x{O}xi8>, tensor<{N}x{H}x{W}x{O}xi8>, tensor<{N}x{H}x{W}x{O}xi8>, tensor<{N}x3x3x{O}xi8>, tensor<{N}x{M}xi8>, tensor<{N}x{M}xf32>) {{
+func.func @main(%x: tensor<{N}x{H}x{W}x{C}xf32>) -> (tensor<{N}x{H}x{W}x{C}xi8>, tensor<{N}x{H}x{W}x{O}xi8>, tensor<{N}x{H}x{W}x{O}xi8>, tensor<{N}x{H}x{W}x{O}xi8>, tensor<{N}x3x3x{O}xi8>, tensor<{N}x{M}xi8>, tensor<{N}x{M}xf32>, tensor<{N}x{M}xi8>) {{
   %q = mpq.quantize %x {{params = {P_in}}} : tensor<{N}x{H}x{W}x{C}xf32> -> tensor<{N}x{H}x{W}x{C}xi8>
   %w1 = mpq.packed_constant {{layout = #mpq.packing<bits = 4, container = 4>, data = {dense(pack4(w1), "i8")}, is_signed = true}} : tensor<{O}x3x3x{C}xi8>
   %b1 = "tosa.const"() <{{values = {dense(b1, "i32")}}}> : () -> tensor<{O}xi32>
@@ -190,18 +202,25 @@ func.func @main(%x: tensor<{N}x{H}x{W}x{C}xf32>) -> (tensor<{N}x{H}x{W}x{C}xi8>,
   %b5 = "tosa.const"() <{{values = {dense(b5, "i32")}}}> : () -> tensor<{M}xi32>
   %y = mpq.fully_connected %f, %w5, %b5 {{input_params = {P4}, weight_params = {qp(8, s_w5, [0] * M, True, 0)}, output_params = {P5}}} : (tensor<{N}x{K}xi8>, tensor<{M}x{K}xi8>, tensor<{M}xi32>) -> tensor<{N}x{M}xi8>
   %d = mpq.dequantize %y {{params = {P5}}} : tensor<{N}x{M}xi8> -> tensor<{N}x{M}xf32>
-  return %q, %c1, %c2, %s, %p, %y, %d : tensor<{N}x{H}x{W}x{C}xi8>, tensor<{N}x{H}x{W}x{O}xi8>, tensor<{N}x{H}x{W}x{O}xi8>, tensor<{N}x{H}x{W}x{O}xi8>, tensor<{N}x3x3x{O}xi8>, tensor<{N}x{M}xi8>, tensor<{N}x{M}xf32>
+  %qa = mpq.packed_constant {{layout = #mpq.packing<bits = 4, container = 4>, data = {dense(pack4(qa), "i8")}, is_signed = true}} : tensor<{M}x{K}xi8>
+  %qb = "tosa.const"() <{{values = {dense(qb, "i8")}}}> : () -> tensor<{M}x{K}xi8>
+  %mw = mpq.multipoint_weight %qa, %qb {{params = [{qp(4, s_a, [0] * M, True, 0)}, {qp(4, s_b, [0] * M, True, 0)}], points = array<i32: {", ".join(map(str, points))}>}} : tensor<{M}x{K}xi8>, tensor<{M}x{K}xi8> -> tensor<{M}x{K}xf32>
+  %b6 = "tosa.const"() <{{values = {dense(b6, "i32")}}}> : () -> tensor<{M}xi32>
+  %mp = mpq.fully_connected %f, %mw, %b6 {{input_params = {P4}, output_params = {qp(8, s6, z6)}}} : (tensor<{N}x{K}xi8>, tensor<{M}x{K}xf32>, tensor<{M}xi32>) -> tensor<{N}x{M}xi8>
+  return %q, %c1, %c2, %s, %p, %y, %d, %mp : tensor<{N}x{H}x{W}x{C}xi8>, tensor<{N}x{H}x{W}x{O}xi8>, tensor<{N}x{H}x{W}x{O}xi8>, tensor<{N}x{H}x{W}x{O}xi8>, tensor<{N}x3x3x{O}xi8>, tensor<{N}x{M}xi8>, tensor<{N}x{M}xf32>, tensor<{N}x{M}xi8>
 }}
 """
     with open(tmp + ".mlir", "w") as f:
         f.write(module)
     np.save(tmp + ".x.npy", x)
-    names = ["quantize", "conv", "depthwise", "add", "avg_pool", "fc"]
+    outputs = ["quantize", "conv", "depthwise", "add", "avg_pool", "fc",
+               "dequantize", "multipoint_fc"]
+    names = [n for n in outputs if n != "dequantize"]
     args = [mpq_run, tmp + ".mlir", "-i", tmp + ".x.npy"]
-    for n in names + ["dequantize"]:
+    for n in outputs:
         args += ["-o", f"{tmp}.{n}.npy"]
     subprocess.run(args, check=True)
-    got = {n: np.load(f"{tmp}.{n}.npy") for n in names + ["dequantize"]}
+    got = {n: np.load(f"{tmp}.{n}.npy") for n in outputs}
 
     # Reference.
     q = quantize_float(x, s_in, z_in, -128, 127)
@@ -218,8 +237,17 @@ func.func @main(%x: tensor<{N}x{H}x{W}x{C}xf32>) -> (tensor<{N}x{H}x{W}x{C}xi8>,
                           z5, -128, 127)
     y = (codes - z5).astype(np.float32) * np.float32(s5)
 
+    # Multipoint FC: one accumulator per term (bias in term 0), each to Q16
+    # with its own multiplier, summed, rounded once.
+    accs = [(fl - z4) @ qa.T + b6, (fl - z4) @ qb.T]
+    mp = np.zeros((N, M), np.int64)
+    for r in range(N):
+        for ch in range(M):
+            t = sum(apply_multiplier(accs[k][r, ch], quantize_multiplier(
+                s4 * sk[ch] / s6 * 65536)) for k, sk in enumerate((s_a, s_b)))
+            mp[r, ch] = max(-128, min(127, z6 + ((t + (1 << 15)) >> 16)))
     want = {"quantize": q, "conv": c1, "depthwise": c2, "add": sm,
-            "avg_pool": p, "fc": codes}
+            "avg_pool": p, "fc": codes, "multipoint_fc": mp}
     bad = [n for n in names
            if not np.array_equal(got[n].astype(np.int64), want[n])]
     if not np.array_equal(got["dequantize"].view(np.uint32), y.view(np.uint32)):
