@@ -15,6 +15,13 @@ config.excludes = ["Inputs", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py"]
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
 config.substitutions.append(("%mpq_src_root", config.mpq_src_root))
 config.substitutions.append(("%python", "/usr/bin/python3"))
+config.substitutions.append(("%mpq_obj_root", config.mpq_obj_root))
+
+# Running AArch64 code needs qemu-user and the cross C library.
+import shutil
+if shutil.which("qemu-aarch64") and os.path.exists(
+        "/usr/aarch64-linux-gnu/lib/libc.a") and shutil.which("clang-22"):
+    config.available_features.add("qemu-aarch64")
 
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()
