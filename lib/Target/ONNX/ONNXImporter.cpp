@@ -21,6 +21,7 @@
 #include "mlir/IR/Verifier.h"
 #include "mlir/Tools/mlir-translate/Translation.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/SourceMgr.h"
 
 #include <onnx/onnx_pb.h>
@@ -401,6 +402,10 @@ Val Importer::toLayout(Val x, bool nhwc) {
 }
 
 FailureOr<Val> Importer::get(const onnx::NodeProto &n, int k) {
+  if (!hasInput(n, k)) {
+    nodeError(n) << "input #" << k << " is missing";
+    return failure();
+  }
   const std::string &name = n.input(k);
   auto it = vals.find(name);
   if (it != vals.end())
@@ -862,6 +867,22 @@ LogicalResult Importer::importGemm(const onnx::NodeProto &n) {
     y->v = make<tosa::MulOp>(f32({m, nn}),
                              {y->v, constF({1, 1}, {alpha}), mulShift(b, loc)});
   if (hasInput(n, 2)) {
+    // C broadcasts one way to [M, N]: each of its (right-aligned) dims is 1
+    // or equal to the output's.
+    Shape cs;
+    if (const ConstTensor *cc = getConst(n, 2))
+      cs = cc->shape;
+    else if (vals.count(n.input(2)))
+      cs = vals[n.input(2)].shape;
+    if (cs.size() > 2)
+      return nodeError(n) << "C must have rank at most 2";
+    Shape c2(2 - cs.size(), 1);
+    c2.append(cs.begin(), cs.end());
+    Shape y2 = {m, nn};
+    for (int d = 0; d < 2; ++d)
+      if (c2[d] != 1 && c2[d] != kDyn && y2[d] != kDyn && c2[d] != y2[d])
+        return nodeError(n) << "C of shape " << shapeStr(cs)
+                            << " does not broadcast to " << shapeStr(y2);
     Value cv;
     if (const ConstTensor *cc = getConst(n, 2)) {
       if (cc->shape.size() > 2)
@@ -1571,6 +1592,19 @@ LogicalResult Importer::importNode(const onnx::NodeProto &n) {
   if (!n.domain().empty() && n.domain() != "ai.onnx")
     return nodeError(n) << "operator domain '" << n.domain()
                         << "' is not supported";
+  // Required inputs (optional ones may be absent or empty).
+  int required = llvm::StringSwitch<int>(op)
+                     .Cases({"Conv", "Gemm", "MatMul", "Add", "Sub", "Mul",
+                             "Reshape"},
+                            2)
+                     .Case("BatchNormalization", 5)
+                     .Case("Pad", opset >= 11 ? 2 : 1)
+                     .Default(1);
+  for (int k = 0; k < required; ++k)
+    if (!hasInput(n, k))
+      return nodeError(n) << "needs " << required
+                          << (required == 1 ? " input" : " inputs")
+                          << "; input #" << k << " is missing";
   // Before opset 7, binary ops broadcast only with `broadcast = 1`, aligning
   // the second operand at `axis`; without `axis` that is the trailing
   // alignment numpy uses. (`consumed_inputs` was an optimisation hint.)

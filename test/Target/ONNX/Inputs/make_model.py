@@ -113,6 +113,18 @@ def build(name):
         return model([helper.make_node("Add", ["x", "nowhere"], ["y"],
                                        name="add")],
                      [vi("x", [4])], [vi("y", [4])])
+    if name == "too_few_inputs":
+        # A Reshape that lost its data input (found by fuzzing: it crashed).
+        return model([
+            helper.make_node("Reshape", ["", "s"], ["y"], name="reshape"),
+        ], [vi("x", [1, 4])], [vi("y", [2, 2])],
+            [numpy_helper.from_array(np.array([2, 2], np.int64), "s")])
+    if name == "gemm_bad_c":
+        # C must broadcast to [M, N] (found by fuzzing: an internal error).
+        return model([
+            helper.make_node("Gemm", ["x", "w", "c"], ["y"], name="fc"),
+        ], [vi("x", [1, 3])], [vi("y", [1, 4])],
+            [t("w", [3, 4]), t("c", [3, 4])])
     if name == "dynamic_shape":
         return model([
             helper.make_node("Reshape", ["x", "s"], ["y"], name="reshape"),
