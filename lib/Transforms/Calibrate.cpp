@@ -73,8 +73,8 @@ static Value meanPatchInput(Operation *op) {
   if (auto mm = dyn_cast<tosa::MatMulOp>(op))
     if (auto r = mm.getA().getDefiningOp<tosa::ReshapeOp>())
       if (mm.getB().getDefiningOp<tosa::ConstOp>() &&
-          cast<ShapedType>(r.getInput1().getType()).getRank() == 2)
-        return r.getInput1();
+          cast<ShapedType>(r.getInput1().getType()).getRank() >= 2)
+        return r.getInput1(); // [M, ...] flattened to [1, M, K]
   return {};
 }
 

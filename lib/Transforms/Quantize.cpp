@@ -117,7 +117,8 @@ private:
   LogicalResult quantizeAdd(tosa::AddOp op);
   LogicalResult quantizeAvgPool(tosa::AvgPool2dOp op);
   LogicalResult quantizeConcat(tosa::ConcatOp op);
-  /// Max pooling, transposes, reshapes and clamps act on codes directly.
+  /// Max pooling, transposes, reshapes, slices and clamps act on codes
+  /// directly.
   LogicalResult quantizeCodeOp(Operation *op);
   /// A copy of `op` (at the builder's insertion point) reading `codes` as
   /// its first operand and producing `resultType`, without mpq.* attributes.
@@ -475,11 +476,19 @@ LogicalResult QuantizeImpl::quantizeFullyConnected(tosa::MatMulOp op) {
       !op.getResult().hasOneUse())
     return success();
   auto out2 = dyn_cast<tosa::ReshapeOp>(*op.getResult().getUsers().begin());
-  Value x2d = in3.getInput1();
-  if (!out2 || cast<RankedTensorType>(x2d.getType()).getRank() != 2 ||
+  // The input is [M, ...] flattened to [1, M, K] (a 2-D Flatten output, or,
+  // after reshapes were merged, the activation itself).
+  Value xIn = in3.getInput1();
+  auto xType = cast<RankedTensorType>(xIn.getType());
+  int64_t k = bType.getDimSize(1), n = bType.getDimSize(2);
+  int64_t inner = 1;
+  for (int64_t d : xType.getShape().drop_front())
+    inner = ShapedType::isDynamic(d) || ShapedType::isDynamic(inner)
+                ? ShapedType::kDynamic
+                : inner * d;
+  if (!out2 || xType.getRank() < 2 || inner != k ||
       cast<RankedTensorType>(out2.getType()).getRank() != 2)
     return success();
-  int64_t k = bType.getDimSize(1), n = bType.getDimSize(2);
   Value out = out2.getResult();
   SmallVector<Operation *> chain = {out2};
   SmallVector<float> bias(n, 0.0f);
@@ -501,9 +510,22 @@ LogicalResult QuantizeImpl::quantizeFullyConnected(tosa::MatMulOp op) {
       wt[c * k + r] = (*bData)[r * n + c];
   Widths widths = widthsOf(op);
   Location loc = op.getLoc();
-  FailureOr<QValue> x = twin(x2d, widths.actBits, loc);
+  FailureOr<QValue> x = twin(xIn, widths.actBits, loc);
   if (failed(x))
     return failure();
+  if (xType.getRank() != 2) {
+    // Flatten the codes to [M, K].
+    OpBuilder::InsertionGuard g(b);
+    b.setInsertionPointAfterValue(x->value);
+    int64_t m = xType.getDimSize(0);
+    auto flatType = RankedTensorType::get({m, k}, b.getI8Type());
+    auto shape = tosa::ConstShapeOp::create(
+        b, loc, tosa::shapeType::get(b.getContext(), 2),
+        DenseIntElementsAttr::get(
+            RankedTensorType::get({2}, b.getIndexType()),
+            ArrayRef<int64_t>{ShapedType::isDynamic(m) ? -1 : m, k}));
+    x->value = tosa::ReshapeOp::create(b, loc, flatType, x->value, shape);
+  }
   tosa::ClampOp clamp = fusableClamp(out);
   if (clamp)
     out = clamp.getResult();
@@ -658,6 +680,7 @@ LogicalResult QuantizeImpl::run() {
             .Case<tosa::AvgPool2dOp>([&](auto o) { return quantizeAvgPool(o); })
             .Case<tosa::ConcatOp>([&](auto o) { return quantizeConcat(o); })
             .Case<tosa::MaxPool2dOp, tosa::TransposeOp, tosa::ReshapeOp,
+                  tosa::SliceOp,
                   tosa::ClampOp>([&](Operation *o) {
               if (auto t = dyn_cast<RankedTensorType>(o->getResult(0).getType());
                   !t || !t.getElementType().isF32())

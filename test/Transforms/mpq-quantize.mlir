@@ -129,3 +129,42 @@ func.func @bias_correction(%x: tensor<1x2x2x2xf32> {mpq.calib = #c}) -> tensor<1
   %c = tosa.conv2d %x, %w, %b, %b, %b {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>, mpq.calib = #c, mpq.mean_patch = dense<[0.0, 2.0]> : tensor<2xf32>, mpq.precision = #mpq.precision<weight_bits = 4, act_bits = 8>} : (tensor<1x2x2x2xf32>, tensor<1x1x1x2xf32>, tensor<1xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x2x1xf32>
   return %c : tensor<1x2x2x1xf32>
 }
+
+// -----
+
+#c = #mpq.calibration<method = "minmax", range = [-1.0, 1.0], non_negative = false, lo = [-1.0, -1.0, -1.0, -1.0, -1.0, -1.0, -1.0], hi = [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0]>
+
+// An FC whose input reshape was merged with the Flatten (as TOSA's folder
+// does after --mpq-fold-flatten-transpose): the 4-D codes are flattened.
+// CHECK-LABEL: func.func @fc_from_4d
+// CHECK:         %[[Q:.*]] = mpq.quantize %arg0
+// CHECK:         %[[F:.*]] = tosa.reshape %[[Q]], %{{.*}} : (tensor<1x2x2x2xi8>, !tosa.shape<2>) -> tensor<1x8xi8>
+// CHECK:         mpq.fully_connected %[[F]]
+// CHECK-NOT:     tosa.matmul
+func.func @fc_from_4d(%x: tensor<1x2x2x2xf32> {mpq.calib = #c}) -> tensor<1x3xf32> {
+  %s3 = tosa.const_shape {values = dense<[1, 1, 8]> : tensor<3xindex>} : () -> !tosa.shape<3>
+  %x3 = tosa.reshape %x, %s3 : (tensor<1x2x2x2xf32>, !tosa.shape<3>) -> tensor<1x1x8xf32>
+  %w = "tosa.const"() <{values = dense<0.25> : tensor<1x8x3xf32>}> : () -> tensor<1x8x3xf32>
+  %z = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %m = tosa.matmul %x3, %w, %z, %z : (tensor<1x1x8xf32>, tensor<1x8x3xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x1x3xf32>
+  %s2 = tosa.const_shape {values = dense<[1, 3]> : tensor<2xindex>} : () -> !tosa.shape<2>
+  %y = tosa.reshape %m, %s2 {mpq.calib = #c} : (tensor<1x1x3xf32>, !tosa.shape<2>) -> tensor<1x3xf32>
+  return %y : tensor<1x3xf32>
+}
+
+// -----
+
+#c = #mpq.calibration<method = "minmax", range = [-1.0, 1.0], non_negative = false, lo = [-1.0, -1.0, -1.0, -1.0, -1.0, -1.0, -1.0], hi = [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0]>
+
+// The importer's crop before a strided conv (tosa.slice) runs on codes.
+// CHECK-LABEL: func.func @slice_on_codes
+// CHECK:         %[[S:.*]] = mpq.add
+// CHECK:         %[[C:.*]] = tosa.slice %[[S]], {{.*}} -> tensor<1x3x3x2xi8>
+// CHECK:         mpq.dequantize %[[C]]
+func.func @slice_on_codes(%x: tensor<1x4x4x2xf32> {mpq.calib = #c}, %y: tensor<1x4x4x2xf32> {mpq.calib = #c}) -> tensor<1x3x3x2xf32> {
+  %a = tosa.add %x, %y {mpq.calib = #c} : (tensor<1x4x4x2xf32>, tensor<1x4x4x2xf32>) -> tensor<1x4x4x2xf32>
+  %start = tosa.const_shape {values = dense<0> : tensor<4xindex>} : () -> !tosa.shape<4>
+  %size = tosa.const_shape {values = dense<[1, 3, 3, 2]> : tensor<4xindex>} : () -> !tosa.shape<4>
+  %s = tosa.slice %a, %start, %size {mpq.calib = #c} : (tensor<1x4x4x2xf32>, !tosa.shape<4>, !tosa.shape<4>) -> tensor<1x3x3x2xf32>
+  return %s : tensor<1x3x3x2xf32>
+}

@@ -261,6 +261,8 @@ int main(int argc, char **argv) {
 
   // --- calibrate and quantize --------------------------------------------
   PassManager pm(&ctx);
+  // Classifier weights absorb the layout transpose before a Flatten.
+  pm.addNestedPass<func::FuncOp>(mpq::createMPQFoldFlattenTransposePass());
   mpq::MPQCalibratePassOptions calibOpts;
   calibOpts.data = calibFile;
   calibOpts.samples = samples;

@@ -79,4 +79,24 @@ def MPQQuantizePass : Pass<"mpq-quantize", "mlir::ModuleOp"> {
   let dependentDialects = ["::mpq::MPQDialect", "::mlir::tosa::TosaDialect"];
 }
 
+def MPQFoldFlattenTransposePass
+    : Pass<"mpq-fold-flatten-transpose", "mlir::func::FuncOp"> {
+  let summary = "Fold the NHWC -> NCHW transpose before a Flatten into the "
+                "next fully-connected layer's weights";
+  let description = [{
+    The importer keeps activations NHWC and transposes back to ONNX's NCHW
+    before a Flatten, because the classifier's weights expect NCHW order.
+    When the flattened value only feeds a matmul with constant weights
+    (the importer's Gemm), the weight rows are permuted to NHWC order
+    instead and the transpose disappears:
+
+    ```
+    transpose(x, [0,3,1,2]) -> reshape [N, C*H*W] -> ... tosa.matmul(., B)
+      becomes
+    reshape(x) [N, H*W*C] -> ... tosa.matmul(., B with rows permuted)
+    ```
+  }];
+  let dependentDialects = ["::mlir::tosa::TosaDialect"];
+}
+
 #endif // MPQ_TRANSFORMS_PASSES_TD
