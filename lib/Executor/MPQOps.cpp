@@ -146,9 +146,8 @@ void finishAccumulators(OpTy op, Tensor &acc, int64_t channels) {
   QuantParamsAttr outP = op.getOutputParamsAttr();
   if (!outP)
     return;
+  // Called for integer weights only; multipoint weights use finishTerms.
   ParamView in{op.getInputParams()}, w{op.getWeightParamsAttr()};
-  if (!w.p)
-    return;
   int32_t lo = int32_t(op.getClampMin().value_or(outP.getQMin()));
   int32_t hi = int32_t(op.getClampMax().value_or(outP.getQMax()));
   int32_t zp = int32_t(outP.getZeroPoint()[0]);

@@ -41,6 +41,11 @@ struct QValue {
   QuantParamsAttr params;
 };
 
+/// A quantized weight: its SSA value, parameters and codes (row-major).
+struct QWeight : QValue {
+  SmallVector<int8_t> codes;
+};
+
 /// Widths chosen for one op: from its #mpq.precision or the pass options.
 struct Widths {
   unsigned weightBits, actBits;
@@ -78,7 +83,7 @@ private:
   // --- weights -------------------------------------------------------------
   /// Quantizes `w` laid out [O, K...] per output channel (or per tensor);
   /// returns the codes' SSA value and their parameters.
-  FailureOr<QValue> quantizeWeights(Operation *op, ArrayRef<float> w,
+  FailureOr<QWeight> quantizeWeights(Operation *op, ArrayRef<float> w,
                                     ArrayRef<int64_t> shape,
                                     const Widths &widths, int64_t groups);
   /// Per-element importance E[x^2] of row `row` of a [O, K] weight with
@@ -91,7 +96,7 @@ private:
   /// E[x] from the op's mpq.mean_patch ([spatial * channels]); `groups`
   /// splits the channels as in a grouped conv.
   void correctBias(Operation *op, MutableArrayRef<float> bias,
-                   ArrayRef<float> w, const QValue &qw, int64_t groups);
+                   ArrayRef<float> w, const QWeight &qw, int64_t groups);
   LogicalResult checkAccumulator(Operation *op, QuantParamsAttr in,
                                  QuantParamsAttr w, int64_t depth,
                                  ArrayRef<int8_t> codes);
@@ -214,15 +219,6 @@ FailureOr<QValue> QuantizeImpl::twin(Value v, unsigned bits, Location loc) {
 // Weights
 //===----------------------------------------------------------------------===//
 
-/// The codes of a quantized weight (tosa.const i8 or mpq.packed_constant).
-static SmallVector<int8_t> codesOf(Value weight) {
-  if (auto pc = weight.getDefiningOp<PackedConstantOp>())
-    return pc.unpack();
-  return SmallVector<int8_t>(
-      cast<DenseElementsAttr>(weight.getDefiningOp<tosa::ConstOp>().getValues())
-          .getValues<int8_t>());
-}
-
 static FailureOr<SmallVector<float>> constData(Value v) {
   auto c = v.getDefiningOp<tosa::ConstOp>();
   if (!c)
@@ -249,7 +245,7 @@ SmallVector<float> QuantizeImpl::importanceOf(Operation *op, int64_t row,
   return d;
 }
 
-FailureOr<QValue> QuantizeImpl::quantizeWeights(Operation *op,
+FailureOr<QWeight> QuantizeImpl::quantizeWeights(Operation *op,
                                                 ArrayRef<float> w,
                                                 ArrayRef<int64_t> shape,
                                                 const Widths &widths,
@@ -312,7 +308,11 @@ FailureOr<QValue> QuantizeImpl::quantizeWeights(Operation *op,
         DenseIntElementsAttr::get(bytesType, ArrayRef<int8_t>(bytes)),
         b.getBoolAttr(true));
   }
-  return QValue{v, p};
+  QWeight result;
+  result.value = v;
+  result.params = p;
+  result.codes = std::move(codes);
+  return result;
 }
 
 Value QuantizeImpl::biasConst(Location loc, ArrayRef<float> bias,
@@ -327,13 +327,13 @@ Value QuantizeImpl::biasConst(Location loc, ArrayRef<float> bias,
 }
 
 void QuantizeImpl::correctBias(Operation *op, MutableArrayRef<float> bias,
-                               ArrayRef<float> w, const QValue &qw,
+                               ArrayRef<float> w, const QWeight &qw,
                                int64_t groups) {
   auto mean = op->getAttrOfType<DenseElementsAttr>("mpq.mean_patch");
   if (!biasCorrection || !mean)
     return;
   SmallVector<float> m(mean.getValues<float>());
-  SmallVector<int8_t> codes = codesOf(qw.value);
+  ArrayRef<int8_t> codes = qw.codes;
   int64_t o = int64_t(bias.size()), k = int64_t(w.size()) / o;
   int64_t og = o / groups;
   auto wType = cast<ShapedType>(qw.value.getType());
@@ -443,12 +443,11 @@ LogicalResult QuantizeImpl::quantizeConv(Operation *op) {
   if (failed(outP))
     return failure();
   b.setInsertionPoint(op);
-  FailureOr<QValue> qw = quantizeWeights(op, ohwi, shape, widths, groups);
+  FailureOr<QWeight> qw = quantizeWeights(op, ohwi, shape, widths, groups);
   if (failed(qw))
     return failure();
-  SmallVector<int8_t> codes = codesOf(qw->value);
   if (failed(checkAccumulator(op, x->params, qw->params,
-                              shape[1] * shape[2] * shape[3], codes)))
+                              shape[1] * shape[2] * shape[3], qw->codes)))
     return failure();
   correctBias(op, *bias, ohwi, *qw, groups);
   Value qb = biasConst(loc, *bias, x->params, qw->params);
@@ -533,11 +532,10 @@ LogicalResult QuantizeImpl::quantizeFullyConnected(tosa::MatMulOp op) {
   if (failed(outP))
     return failure();
   b.setInsertionPoint(chain.back());
-  FailureOr<QValue> qw = quantizeWeights(op, wt, {n, k}, widths, 1);
+  FailureOr<QWeight> qw = quantizeWeights(op, wt, {n, k}, widths, 1);
   if (failed(qw))
     return failure();
-  SmallVector<int8_t> codes = codesOf(qw->value);
-  if (failed(checkAccumulator(op, x->params, qw->params, k, codes)))
+  if (failed(checkAccumulator(op, x->params, qw->params, k, qw->codes)))
     return failure();
   correctBias(op, bias, wt, *qw, 1);
   Value qb = biasConst(loc, bias, x->params, qw->params);

@@ -543,6 +543,16 @@ Value Importer::cropHW(Value x, ArrayRef<int64_t> phys, int64_t cropH,
 // Op importers
 //===----------------------------------------------------------------------===//
 
+/// Emits tosa.mul's zero shift operand.
+static Value mulShift(OpBuilder &b, Location loc) {
+  auto t = RankedTensorType::get({1}, b.getI8Type());
+  return tosa::ConstOp::create(
+      b, loc, TypeRange{t}, ValueRange{},
+      {b.getNamedAttr("values",
+                      DenseElementsAttr::get(t, ArrayRef<int8_t>{0}))})
+      ->getResult(0);
+}
+
 LogicalResult Importer::importConv(const onnx::NodeProto &n) {
   FailureOr<Val> xIn = get(n, 0);
   if (failed(xIn))
@@ -604,7 +614,7 @@ LogicalResult Importer::importConv(const onnx::NodeProto &n) {
     for (int64_t k = 0; k < o; ++k)
       biasData[k] = bias->fAt(k);
   }
-  auto attrs = [&](ArrayRef<int64_t>) {
+  auto attrs = [&] {
     return SmallVector<NamedAttribute>{
         named("pad", b.getDenseI64ArrayAttr({wy->padBegin, wy->padEnd,
                                              wx->padBegin, wx->padEnd})),
@@ -628,7 +638,7 @@ LogicalResult Importer::importConv(const onnx::NodeProto &n) {
         f32(outShape),
         {input, constF({o, kh, kw, c}, ohwi), constF({o}, biasData),
          zeroPoint(), zeroPoint()},
-        attrs({}));
+        attrs());
   } else if (groups == c) {
     int64_t m = o / c;
     std::vector<float> hwcm(kh * kw * c * m);
@@ -642,7 +652,7 @@ LogicalResult Importer::importConv(const onnx::NodeProto &n) {
         f32(outShape),
         {input, constF({kh, kw, c, m}, hwcm), constF({o}, biasData),
          zeroPoint(), zeroPoint()},
-        attrs({}));
+        attrs());
   } else {
     // General grouped convolution: one conv per group, concatenated.
     int64_t og = o / groups;
@@ -664,7 +674,7 @@ LogicalResult Importer::importConv(const onnx::NodeProto &n) {
           {slice, constF({og, kh, kw, cg}, ohwi),
            constF({og}, ArrayRef<float>(biasData).slice(g * og, og)),
            zeroPoint(), zeroPoint()},
-          attrs({})));
+          attrs()));
     }
     result = make<tosa::ConcatOp>(f32(outShape), parts,
                                   {named("axis", b.getI32IntegerAttr(3))});
@@ -780,26 +790,9 @@ LogicalResult Importer::importGlobalAveragePool(const onnx::NodeProto &n) {
   }
   Shape ones(s.size(), 1);
   Value scale = constF(ones, {1.0f / float(count)});
-  Value r = make<tosa::MulOp>(
-      f32(cur), {v, scale,
-                 make<tosa::ConstOp>(
-                     RankedTensorType::get({1}, b.getI8Type()), {},
-                     {named("values",
-                            DenseElementsAttr::get(
-                                RankedTensorType::get({1}, b.getI8Type()),
-                                ArrayRef<int8_t>{0}))})});
+  Value r = make<tosa::MulOp>(f32(cur), {v, scale, mulShift(b, loc)});
   set(n, 0, Val{r, cur, false});
   return success();
-}
-
-/// Emits tosa.mul's zero shift operand.
-static Value mulShift(OpBuilder &b, Location loc) {
-  auto t = RankedTensorType::get({1}, b.getI8Type());
-  return tosa::ConstOp::create(
-      b, loc, TypeRange{t}, ValueRange{},
-      {b.getNamedAttr("values",
-                      DenseElementsAttr::get(t, ArrayRef<int8_t>{0}))})
-      ->getResult(0);
 }
 
 LogicalResult Importer::importGemm(const onnx::NodeProto &n) {
