@@ -2,6 +2,7 @@
 
 #include "mpq/InitAll.h"
 #include "mpq/Dialect/MPQ/IR/MPQDialect.h"
+#include "mpq/Conversion/Passes.h"
 #include "mpq/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -14,7 +15,15 @@
 void mpq::registerAllMpqDialects(mlir::DialectRegistry &registry) {
   registry.insert<mpq::MPQDialect, mlir::func::FuncDialect,
                   mlir::arith::ArithDialect, mlir::tensor::TensorDialect,
-                  mlir::tosa::TosaDialect, mlir::quant::QuantDialect>();
+                  mlir::tosa::TosaDialect, mlir::quant::QuantDialect,
+                  // code generation
+                  mlir::arm_neon::ArmNeonDialect, mlir::cf::ControlFlowDialect,
+                  mlir::LLVM::LLVMDialect, mlir::math::MathDialect,
+                  mlir::memref::MemRefDialect, mlir::scf::SCFDialect,
+                  mlir::vector::VectorDialect>();
 }
 
-void mpq::registerAllMpqPasses() { mpq::registerMPQPasses(); }
+void mpq::registerAllMpqPasses() {
+  mpq::registerMPQPasses();
+  mpq::registerMPQConversionPasses();
+}

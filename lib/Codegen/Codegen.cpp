@@ -1,0 +1,68 @@
+//===- Codegen.cpp - quantized module to object and header ----------------===//
+
+#include "mpq/Codegen/Codegen.h"
+#include "mpq/Conversion/Passes.h"
+#include "mpq/Target/LLVM/ObjectEmitter.h"
+
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Support/FileUtilities.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/ToolOutputFile.h"
+
+using namespace mlir;
+using namespace mpq;
+
+FailureOr<ArtifactInfo>
+mpq::generateArtifacts(ModuleOp quantized, const TargetDescription &target,
+                       StringRef targetsDir, StringRef name, StringRef dir,
+                       StringRef asmPath) {
+  OwningOpRef<ModuleOp> module = quantized.clone();
+  PassManager pm(module->getContext());
+  MPQLowerToNeonPassOptions opts;
+  opts.target = target.name;
+  opts.targetsDir = targetsDir.str();
+  opts.symbolPrefix = name.str();
+  pm.addPass(createMPQLowerToNeonPass(opts));
+  if (failed(pm.run(*module)))
+    return failure();
+
+  ArtifactInfo info;
+  auto cg = (*module)->getAttrOfType<DictionaryAttr>("mpq.codegen");
+  info.gemm = cg.getAs<StringAttr>("gemm").str();
+  info.workspaceBytes = cg.getAs<IntegerAttr>("workspace_size").getInt();
+
+  // Write to temporaries and keep them only when everything succeeded.
+  auto write = [&](StringRef path,
+                   llvm::function_ref<LogicalResult(llvm::raw_fd_ostream &)> fn)
+      -> LogicalResult {
+    std::string error;
+    auto out = openOutputFile(path, &error);
+    if (!out)
+      return module->emitError("cannot write ") << path << ": " << error;
+    if (failed(fn(out->os())))
+      return failure();
+    out->keep();
+    return success();
+  };
+  SmallString<256> obj(dir), hdr(dir);
+  llvm::sys::path::append(obj, "model.o");
+  llvm::sys::path::append(hdr, "model.h");
+  if (failed(write(obj, [&](llvm::raw_fd_ostream &os) {
+        return emitCodegenFile(*module, target, CodegenFileKind::Object,
+                               os);
+      })) ||
+      failed(write(hdr, [&](llvm::raw_fd_ostream &os) {
+        return emitCHeader(*module, os);
+      })))
+    return failure();
+  if (!asmPath.empty() && failed(write(asmPath, [&](llvm::raw_fd_ostream &os) {
+        return emitCodegenFile(*module, target, CodegenFileKind::Assembly,
+                               os);
+      })))
+    return failure();
+  uint64_t size = 0;
+  llvm::sys::fs::file_size(obj, size);
+  info.objectBytes = int64_t(size);
+  return info;
+}

@@ -1,0 +1,90 @@
+//===- MPQToNeon.cpp - --lower-to-neon ------------------------------------===//
+
+#include "mpq/Conversion/MPQToNeon/MPQToNeon.h"
+#include "mpq/Conversion/Passes.h"
+#include "mpq/Dialect/MPQ/IR/MPQDialect.h"
+
+#include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
+#include "mlir/Conversion/ControlFlowToLLVM/ControlFlowToLLVM.h"
+#include "mlir/Conversion/FuncToLLVM/ConvertFuncToLLVMPass.h"
+#include "mlir/Conversion/MathToLLVM/MathToLLVM.h"
+#include "mlir/Conversion/MemRefToLLVM/MemRefToLLVM.h"
+#include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
+#include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
+#include "mlir/Conversion/VectorToLLVM/ConvertVectorToLLVMPass.h"
+#include "mlir/Conversion/IndexToLLVM/IndexToLLVM.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Transforms/Passes.h"
+
+namespace mpq {
+#define GEN_PASS_DEF_MPQLOWERTONEONPASS
+#include "mpq/Conversion/Passes.h.inc"
+} // namespace mpq
+
+using namespace mlir;
+using namespace mpq;
+
+void mpq::buildKernelsToLLVMPipeline(OpPassManager &pm) {
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(createConvertVectorToLLVMPass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createConvertIndexToLLVMPass());
+  pm.addPass(createConvertControlFlowToLLVMPass());
+  ConvertFuncToLLVMPassOptions funcOpts;
+  funcOpts.useBarePtrCallConv = true;
+  pm.addPass(createConvertFuncToLLVMPass(funcOpts));
+  pm.addPass(createReconcileUnrealizedCastsPass());
+  pm.addPass(createCanonicalizerPass());
+}
+
+namespace {
+
+struct LowerToNeonPass
+    : public mpq::impl::MPQLowerToNeonPassBase<LowerToNeonPass> {
+  using MPQLowerToNeonPassBase::MPQLowerToNeonPassBase;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    std::string dir = targetsDir.empty() ? std::string(MPQ_TARGETS_DIR)
+                                         : std::string(targetsDir);
+    llvm::Expected<TargetDescription> t = lookupTarget(target, dir);
+    if (!t) {
+      module.emitError("lower-to-neon: ") << llvm::toString(t.takeError());
+      return signalPassFailure();
+    }
+    if (t->arch != "aarch64") {
+      module.emitError("lower-to-neon: target '")
+          << target << "' is " << t->arch << ", not aarch64";
+      return signalPassFailure();
+    }
+    if (!t->hasFeature("neon")) {
+      module.emitError("lower-to-neon: target '")
+          << target << "' lacks the neon feature";
+      return signalPassFailure();
+    }
+    std::unique_ptr<GemmMicrokernel> gemm =
+        createNeonMicrokernel(selectNeonKernel(*t));
+    KernelLoweringOptions opts;
+    opts.symbolPrefix = symbolPrefix;
+    opts.entry = entry;
+    opts.gemm = gemm.get();
+    if (failed(lowerToKernels(module, opts)))
+      return signalPassFailure();
+    // Record the target so the object writer needs nothing else.
+    Builder b(module.getContext());
+    module->setAttr("mpq.target", b.getStringAttr(t->name));
+    module->setAttr("llvm.target_triple", b.getStringAttr(t->triple));
+    if (!toLLVM)
+      return;
+    OpPassManager pm(ModuleOp::getOperationName());
+    buildKernelsToLLVMPipeline(pm);
+    if (failed(runPipeline(pm, module)))
+      return signalPassFailure();
+  }
+};
+
+} // namespace
