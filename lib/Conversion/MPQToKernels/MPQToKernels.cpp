@@ -29,8 +29,73 @@ using namespace mpq;
 
 GemmMicrokernel::~GemmMicrokernel() = default;
 
-int64_t GemmMicrokernel::packedBytes(int64_t n, int64_t k) const {
-  return llvm::divideCeil(n, nr()) * nr() * llvm::alignTo(k, kAlign());
+SmallVector<int8_t> GemmMicrokernel::packWeights(ArrayRef<int8_t> w, int64_t n,
+                                             int64_t k, WeightFormat f) const {
+  int64_t kp = llvm::alignTo(k, kAlign());
+  int64_t blocks = llvm::divideCeil(n, nr()), canonBlock = nr() * kp;
+  SmallVector<int8_t> canon(blocks * canonBlock, 0);
+  for (int64_t c = 0; c < n; ++c)
+    for (int64_t j = 0; j < k; ++j)
+      canon[(c / nr()) * canonBlock + canonicalOffset(c % nr(), j)] =
+          w[c * k + j];
+  int64_t fields = f.fieldsPerByte();
+  if (fields == 1)
+    return canon;
+  // Step by step (256 canonical bytes), byte vector j holds registers
+  // j + phi * (16 / fields) in field phi.
+  int64_t loads = 16 / fields;
+  uint8_t mask = uint8_t((1u << f.container) - 1);
+  SmallVector<int8_t> out(blocks * canonBlock / fields, 0);
+  for (int64_t s = 0, steps = blocks * kp / 16; s < steps; ++s)
+    for (int64_t j = 0; j < loads; ++j)
+      for (int64_t i = 0; i < 16; ++i) {
+        uint8_t byte = 0;
+        for (int64_t phi = 0; phi < fields; ++phi) {
+          uint8_t v = uint8_t(canon[s * 256 + (j + phi * loads) * 16 + i]);
+          byte |= uint8_t((v & mask) << (phi * f.container));
+        }
+        out[s * 256 / fields + j * 16 + i] = int8_t(byte);
+      }
+  return out;
+}
+
+SmallVector<Value> GemmMicrokernel::loadWeightStep(ImplicitLocOpBuilder &b,
+                                                   Value w, Value wBase,
+                                                   Value kb,
+                                                   WeightFormat f) const {
+  int64_t fields = f.fieldsPerByte(), loads = 16 / fields;
+  int64_t c = f.container;
+  auto v16i8 = VectorType::get({16}, b.getI8Type());
+  auto splat = [&](int64_t v) -> Value {
+    return arith::ConstantOp::create(
+        b, v16i8,
+        DenseElementsAttr::get(v16i8, b.getIntegerAttr(b.getI8Type(), v)));
+  };
+  // kb counts depth; a step of 16 depth is 256 / fields bytes.
+  Value at = b.createOrFold<arith::AddIOp>(
+      wBase, b.createOrFold<arith::MulIOp>(
+                 kb, arith::ConstantIndexOp::create(b, 16 / fields)));
+  SmallVector<Value> regs(16);
+  for (int64_t j = 0; j < loads; ++j) {
+    Value l = vector::LoadOp::create(
+        b, v16i8, w,
+        ValueRange{b.createOrFold<arith::AddIOp>(
+            at, arith::ConstantIndexOp::create(b, j * 16))});
+    if (fields == 1) {
+      regs[j] = l;
+      continue;
+    }
+    for (int64_t phi = 0; phi < fields; ++phi) {
+      int64_t up = 8 - c * (phi + 1); // moves field phi to the top bits
+      Value x = up ? Value(arith::ShLIOp::create(b, l, splat(up))) : l;
+      if (!f.folded)
+        x = arith::ShRSIOp::create(b, x, splat(8 - c));
+      else if (phi > 0) // the shift left already cleared the low bits
+        x = arith::AndIOp::create(b, x, splat(int8_t(0xFF << (8 - c))));
+      regs[j + phi * loads] = x;
+    }
+  }
+  return regs;
 }
 
 namespace {
@@ -254,6 +319,9 @@ FailureOr<SmallVector<int32_t>> constantI32(Operation *user, Value v,
 struct WeightTerm {
   SmallVector<int8_t> codes;
   QuantParamsAttr params;
+  /// Container width of the packed constant the codes come from (8 for
+  /// tosa.const).
+  unsigned container = 8;
 };
 
 template <typename OpTy>
@@ -287,7 +355,10 @@ FailureOr<SmallVector<WeightTerm>> weightTerms(OpTy op, int64_t n) {
         (*codes)[r * k + c] = int8_t(q);
       }
     }
-    terms.push_back({std::move(*codes), p});
+    unsigned container = 8;
+    if (auto pc = v.template getDefiningOp<PackedConstantOp>())
+      container = pc.getLayout().getContainer();
+    terms.push_back({std::move(*codes), p, container});
   }
   return terms;
 }
@@ -1020,20 +1091,25 @@ LogicalResult Lowering::emitGemm(const GemmLayer &layer,
   double sx = scaleOf(layer.in, 0);
   size_t numTerms = layer.terms.size();
   bool multi = numTerms > 1;
+  SmallVector<WeightFormat> formats;
   // Per term: packed weights, bias folded with -zp_x * sum(w) (wrapping
   // int32 arithmetic: the sum is exact modulo 2^32, and the true accumulator
   // fits int32), and the per-channel multipliers.
   SmallVector<Value> wMem, biasMem, mantMem, shiftMem;
+  SmallVector<int64_t> wBlockBytes;
   for (auto [t, term] : llvm::enumerate(layer.terms)) {
-    wMem.push_back(globalI8(b, "w", gemm.packWeights(term.codes, n, k)));
     SmallVector<int32_t> bias(np, 0), mant(np, 0), shift(np, 0);
+    SmallVector<int64_t> bound(n, 0);
     for (int64_t c = 0; c < n; ++c) {
-      int64_t sum = 0;
-      for (int64_t j = 0; j < k; ++j)
+      int64_t sum = 0, maxAbs = 0;
+      for (int64_t j = 0; j < k; ++j) {
         sum += term.codes[c * k + j];
-      uint32_t adj = uint32_t(t == 0 ? layer.bias[c] : 0) -
-                     uint32_t(int64_t(zpx) * sum);
+        maxAbs = std::max<int64_t>(maxAbs, std::abs(term.codes[c * k + j]));
+      }
+      int64_t b0 = t == 0 ? layer.bias[c] : 0;
+      uint32_t adj = uint32_t(b0) - uint32_t(int64_t(zpx) * sum);
       bias[c] = int32_t(adj);
+      bound[c] = std::abs(b0) + k * 255 * maxAbs; // |true accumulator|
       if (layer.out) {
         double m = sx * scaleOf(term.params, c) / scaleOf(layer.out, 0);
         FixedPointMultiplier fm = quantizeMultiplier(
@@ -1042,6 +1118,32 @@ LogicalResult Lowering::emitGemm(const GemmLayer &layer,
         shift[c] = fm.shift;
       }
     }
+    // Low-bit weights stay packed; with an output stage their scale factor
+    // 2^(8 - container) is folded into the multiplier when the scaled
+    // accumulator still fits int32 and the shift stays <= 62.
+    WeightFormat fmt;
+    int64_t lo = -(int64_t(1) << (term.container - 1)),
+            hi = (int64_t(1) << (term.container - 1)) - 1;
+    if (term.container < 8 && llvm::all_of(term.codes, [&](int8_t v) {
+          return v >= lo && v <= hi;
+        }))
+      fmt.container = term.container;
+    if (fmt.container < 8 && layer.out) {
+      int64_t factorLog = 8 - fmt.container;
+      fmt.folded = llvm::all_of(llvm::seq<int64_t>(0, n), [&](int64_t c) {
+        return (bound[c] << factorLog) < (int64_t(1) << 31) &&
+               (mant[c] == 0 || shift[c] + factorLog <= 62);
+      });
+      if (fmt.folded)
+        for (int64_t c = 0; c < n; ++c) {
+          bias[c] = int32_t(uint32_t(bias[c]) << factorLog);
+          if (mant[c])
+            shift[c] += int32_t(factorLog);
+        }
+    }
+    wMem.push_back(globalI8(b, "w", gemm.packWeights(term.codes, n, k, fmt)));
+    wBlockBytes.push_back(gemm.blockBytes(k, fmt));
+    formats.push_back(fmt);
     biasMem.push_back(globalI32(b, "bias", bias));
     mantMem.push_back(globalI32(b, "mant", mant));
     shiftMem.push_back(globalI32(b, "shift", shift));
@@ -1054,11 +1156,11 @@ LogicalResult Lowering::emitGemm(const GemmLayer &layer,
 
   auto block = [&](Value m0, int64_t rows, Value aMem, Value aBase,
                    int64_t aStride, Value nb, int64_t valid) {
-    Value wBase = mulI(b, nb, kp * nr);
     SmallVector<SmallVector<Value>> accs;
     for (size_t t = 0; t < numTerms; ++t)
-      accs.push_back(
-          gemm.emitTile(b, aMem, aBase, aStride, rows, wMem[t], wBase, kp));
+      accs.push_back(gemm.emitTile(b, aMem, aBase, aStride, rows, wMem[t],
+                                   mulI(b, nb, wBlockBytes[t]), kp,
+                                   formats[t]));
     Value c0 = mulI(b, nb, nr);
     for (int64_t g = 0; g < groups && 4 * g < valid; ++g) {
       Value ch = addC(b, c0, 4 * g);

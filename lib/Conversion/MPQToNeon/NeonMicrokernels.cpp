@@ -80,33 +80,24 @@ kLoop(ImplicitLocOpBuilder &b, int64_t paddedK, int64_t count,
                             loop.getResults().end());
 }
 
-/// Panel layout shared by the c4 kernels: block of 16 channels, then depth
-/// in steps of 4, then channel, then the 4 bytes.
-SmallVector<int8_t> packC4(ArrayRef<int8_t> w, int64_t n, int64_t k,
-                           int64_t kp) {
-  int64_t blocks = llvm::divideCeil(n, 16);
-  SmallVector<int8_t> out(blocks * 16 * kp, 0);
-  for (int64_t c = 0; c < n; ++c)
-    for (int64_t j = 0; j < k; ++j) {
-      int64_t blk = c / 16, ch = c % 16;
-      out[blk * 16 * kp + (j / 4) * 64 + ch * 4 + j % 4] = w[c * k + j];
-    }
-  return out;
+/// Canonical panel of the c4 kernels: depth in steps of 4, then channel,
+/// then the 4 bytes; register (kc, g) of a K step holds channels 4g..4g+3
+/// at depth 4kc..4kc+3.
+int64_t c4Offset(int64_t ch, int64_t j) {
+  return (j / 4) * 64 + ch * 4 + j % 4;
 }
 
 class SdotKernel final : public GemmMicrokernel {
 public:
   StringRef getName() const override { return "neon-sdot-4x16c4"; }
   int64_t maxRows() const override { return 4; }
-  int64_t nr() const override { return 16; }
-  int64_t kAlign() const override { return 16; }
-  SmallVector<int8_t> packWeights(ArrayRef<int8_t> w, int64_t n,
-                                  int64_t k) const override {
-    return packC4(w, n, k, llvm::alignTo(k, kAlign()));
+  int64_t canonicalOffset(int64_t ch, int64_t j) const override {
+    return c4Offset(ch, j);
   }
   SmallVector<Value> emitTile(ImplicitLocOpBuilder &b, Value a, Value aBase,
                               int64_t aStride, int64_t rows, Value w,
-                              Value wBase, int64_t paddedK) const override {
+                              Value wBase, int64_t paddedK,
+                              WeightFormat f) const override {
     return kLoop(b, paddedK, rows * 4, [&](ImplicitLocOpBuilder &b, Value kb,
                                            SmallVector<Value> &acc) {
       SmallVector<Value> a32;
@@ -116,20 +107,14 @@ public:
         a32.push_back(vector::BitCastOp::create(b, v4i32(b), v));
       }
       // Weights of this K step: 4 sub-steps x 4 groups of 4 channels.
-      Value wAt = addI(b, wBase,
-                       b.createOrFold<arith::MulIOp>(kb, idx(b, 16)));
-      for (int64_t kc = 0; kc < 4; ++kc) {
-        SmallVector<Value> wv;
-        for (int64_t g = 0; g < 4; ++g)
-          wv.push_back(vector::LoadOp::create(
-              b, v16i8(b), w, ValueRange{addC(b, wAt, kc * 64 + g * 16)}));
+      SmallVector<Value> wv = loadWeightStep(b, w, wBase, kb, f);
+      for (int64_t kc = 0; kc < 4; ++kc)
         for (int64_t r = 0; r < rows; ++r) {
           Value d = broadcastLane(b, a32[r], kc);
           for (int64_t g = 0; g < 4; ++g)
-            acc[r * 4 + g] = arm_neon::SdotOp::create(b, v4i32(b),
-                                                      acc[r * 4 + g], wv[g], d);
+            acc[r * 4 + g] = arm_neon::SdotOp::create(
+                b, v4i32(b), acc[r * 4 + g], wv[kc * 4 + g], d);
         }
-      }
     });
   }
 };
@@ -138,15 +123,13 @@ class SmlalKernel final : public GemmMicrokernel {
 public:
   StringRef getName() const override { return "neon-smull-sadalp-2x16c4"; }
   int64_t maxRows() const override { return 2; }
-  int64_t nr() const override { return 16; }
-  int64_t kAlign() const override { return 16; }
-  SmallVector<int8_t> packWeights(ArrayRef<int8_t> w, int64_t n,
-                                  int64_t k) const override {
-    return packC4(w, n, k, llvm::alignTo(k, kAlign()));
+  int64_t canonicalOffset(int64_t ch, int64_t j) const override {
+    return c4Offset(ch, j);
   }
   SmallVector<Value> emitTile(ImplicitLocOpBuilder &b, Value a, Value aBase,
                               int64_t aStride, int64_t rows, Value w,
-                              Value wBase, int64_t paddedK) const override {
+                              Value wBase, int64_t paddedK,
+                              WeightFormat f) const override {
     // Two accumulators per (row, group): lanes hold pair sums
     // [c0:k01, c0:k23, c1:k01, c1:k23] and the same for c2, c3.
     auto v8i8 = VectorType::get({8}, b.getI8Type());
@@ -161,13 +144,11 @@ public:
             Value v = vector::LoadOp::create(b, v16i8(b), a, ValueRange{at});
             a32.push_back(vector::BitCastOp::create(b, v4i32(b), v));
           }
-          Value wAt = addI(b, wBase,
-                           b.createOrFold<arith::MulIOp>(kb, idx(b, 16)));
+          SmallVector<Value> step = loadWeightStep(b, w, wBase, kb, f);
           for (int64_t kc = 0; kc < 4; ++kc) {
             SmallVector<Value> lo, hi;
             for (int64_t g = 0; g < 4; ++g) {
-              Value wv = vector::LoadOp::create(
-                  b, v16i8(b), w, ValueRange{addC(b, wAt, kc * 64 + g * 16)});
+              Value wv = step[kc * 4 + g];
               lo.push_back(vector::ExtractStridedSliceOp::create(
                   b, wv, ArrayRef<int64_t>{0}, ArrayRef<int64_t>{8},
                   ArrayRef<int64_t>{1}));
@@ -208,25 +189,16 @@ class SmmlaKernel final : public GemmMicrokernel {
 public:
   StringRef getName() const override { return "neon-smmla-4x16c8"; }
   int64_t maxRows() const override { return 4; }
-  int64_t nr() const override { return 16; }
-  int64_t kAlign() const override { return 16; }
-  /// Block of 16 channels, then depth in steps of 8, then channel, then the
-  /// 8 bytes: one 16-byte register holds a channel pair's 8 bytes each.
-  SmallVector<int8_t> packWeights(ArrayRef<int8_t> w, int64_t n,
-                                  int64_t k) const override {
-    int64_t kp = llvm::alignTo(k, kAlign());
-    int64_t blocks = llvm::divideCeil(n, 16);
-    SmallVector<int8_t> out(blocks * 16 * kp, 0);
-    for (int64_t c = 0; c < n; ++c)
-      for (int64_t j = 0; j < k; ++j) {
-        int64_t blk = c / 16, ch = c % 16;
-        out[blk * 16 * kp + (j / 8) * 128 + ch * 8 + j % 8] = w[c * k + j];
-      }
-    return out;
+  /// Canonical panel: depth in steps of 8, then channel, then the 8 bytes;
+  /// register (half, q) of a K step holds channels 2q, 2q+1 at depth
+  /// 8 half .. 8 half + 7.
+  int64_t canonicalOffset(int64_t ch, int64_t j) const override {
+    return (j / 8) * 128 + ch * 8 + j % 8;
   }
   SmallVector<Value> emitTile(ImplicitLocOpBuilder &b, Value a, Value aBase,
                               int64_t aStride, int64_t rows, Value w,
-                              Value wBase, int64_t paddedK) const override {
+                              Value wBase, int64_t paddedK,
+                              WeightFormat f) const override {
     // Accumulator (row pair p, channel pair q) = [r0c0, r0c1, r1c0, r1c1].
     int64_t rowPairs = (rows + 1) / 2;
     SmallVector<Value> mm = kLoop(
@@ -240,8 +212,7 @@ public:
             rowv.push_back(
                 vector::LoadOp::create(b, v16i8(b), a, ValueRange{at}));
           }
-          Value wAt = addI(b, wBase,
-                           b.createOrFold<arith::MulIOp>(kb, idx(b, 16)));
+          SmallVector<Value> step = loadWeightStep(b, w, wBase, kb, f);
           for (int64_t half = 0; half < 2; ++half) {
             SmallVector<Value> pairA;
             for (int64_t p = 0; p < rowPairs; ++p) {
@@ -254,8 +225,7 @@ public:
                   b, rowv[2 * p], rowv[2 * p + 1], mask));
             }
             for (int64_t q = 0; q < 8; ++q) {
-              Value wv = vector::LoadOp::create(
-                  b, v16i8(b), w, ValueRange{addC(b, wAt, half * 128 + q * 16)});
+              Value wv = step[half * 8 + q];
               for (int64_t p = 0; p < rowPairs; ++p)
                 acc[p * 8 + q] = arm_neon::SmmlaOp::create(
                     b, v4i32(b), acc[p * 8 + q], pairA[p], wv);

@@ -20,6 +20,8 @@
 #define MPQ_CONVERSION_MPQTOKERNELS_MPQTOKERNELS_H
 
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/ImplicitLocOpBuilder.h"
+#include "llvm/Support/MathExtras.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Support/LLVM.h"
 
@@ -28,35 +30,67 @@
 
 namespace mpq {
 
+/// How a weight panel is stored: `container` bits per weight (8, 4 or 2,
+/// 8 / container fields per byte) and whether the fields are unpacked with
+/// the low-bit scale folded in (shift to the top of the byte, mask: the
+/// register then holds 2^(8 - container) * w, and the epilogue divides it
+/// out exactly) or sign-extended (one more shift, no factor).
+struct WeightFormat {
+  unsigned container = 8;
+  bool folded = false;
+  int64_t fieldsPerByte() const { return 8 / container; }
+  /// The factor a folded register carries (1 when not folded).
+  int64_t factor() const { return folded ? int64_t(1) << (8 - container) : 1; }
+};
+
 /// A GEMM microkernel: accumulates a tile of `rows` (<= maxRows()) rows of an
 /// int8 activation matrix A (row-major, `aStride` bytes between rows, K padded
-/// to kAlign()) against one block of nr() output channels of a weight matrix
-/// pre-packed by packWeights(). Accumulators are int32.
+/// to kAlign() = 16) against one block of nr() = 16 output channels of a
+/// weight matrix pre-packed by packWeights(). Accumulators are int32.
+///
+/// Every kernel consumes, per 16 steps of depth, 16 weight registers of 16
+/// bytes in an order of its own (the "canonical panel": 256 bytes per block
+/// and K step). A format with F fields per byte stores registers
+/// j, j + 16/F, j + 2*16/F, ... in the fields (low bits first) of the j-th
+/// byte vector of the step; the base class packs and unpacks them, so a
+/// kernel only defines the canonical order and its inner loop.
 class GemmMicrokernel {
 public:
   virtual ~GemmMicrokernel();
   /// Short name for diagnostics and docs (e.g. "neon-sdot-4x16c4").
   virtual llvm::StringRef getName() const = 0;
   virtual int64_t maxRows() const = 0;
-  /// Output channels per block: a multiple of 4.
-  virtual int64_t nr() const = 0;
-  /// K is padded with zero weights to a multiple of this.
-  virtual int64_t kAlign() const = 0;
-  /// Bytes of packed weights for `n` channels and depth `k` (padded).
-  int64_t packedBytes(int64_t n, int64_t k) const;
-  /// Packs int8 weights `w` ([n][k] row-major, zero points already removed)
-  /// into the microkernel's panel layout: block after block of nr()
-  /// channels, each block `paddedK * nr()` bytes, zero padded.
-  virtual llvm::SmallVector<int8_t> packWeights(llvm::ArrayRef<int8_t> w,
-                                                int64_t n, int64_t k) const = 0;
+  int64_t nr() const { return 16; }
+  int64_t kAlign() const { return 16; }
+  /// Bytes of packed weights per block of nr() channels.
+  int64_t blockBytes(int64_t k, WeightFormat f) const {
+    return llvm::alignTo(k, kAlign()) * nr() / f.fieldsPerByte();
+  }
+  /// Packs int8 weights `w` ([n][k] row-major, zero points removed; every
+  /// value must fit the container) into blocks of nr() channels of
+  /// blockBytes() each, zero padded.
+  llvm::SmallVector<int8_t> packWeights(llvm::ArrayRef<int8_t> w, int64_t n,
+                                        int64_t k, WeightFormat f) const;
   /// Emits the K loop for one tile. `a` and `w` are 1-D i8 memrefs; `aBase`
   /// is the byte index of the tile's first row, `wBase` that of the weight
   /// block. Returns rows * nr()/4 values of vector<4xi32>: row r, channels
-  /// 4g..4g+3 at index r * nr()/4 + g.
+  /// 4g..4g+3 at index r * nr()/4 + g (scaled by f.factor()).
   virtual llvm::SmallVector<mlir::Value>
   emitTile(mlir::ImplicitLocOpBuilder &b, mlir::Value a, mlir::Value aBase,
            int64_t aStride, int64_t rows, mlir::Value w, mlir::Value wBase,
-           int64_t paddedK) const = 0;
+           int64_t paddedK, WeightFormat f) const = 0;
+
+protected:
+  /// Byte offset, in the canonical panel of one block, of weight (channel
+  /// `ch` < 16, depth `j`), for a panel of depth `paddedK`.
+  virtual int64_t canonicalOffset(int64_t ch, int64_t j) const = 0;
+  /// The 16 canonical weight registers (vector<16xi8>) of the K step whose
+  /// canonical bytes start at step * 256 in the block at `wBase`.
+  llvm::SmallVector<mlir::Value> loadWeightStep(mlir::ImplicitLocOpBuilder &b,
+                                                mlir::Value w,
+                                                mlir::Value wBase,
+                                                mlir::Value kb,
+                                                WeightFormat f) const;
 };
 
 struct KernelLoweringOptions {
