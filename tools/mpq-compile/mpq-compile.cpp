@@ -12,6 +12,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "mpq/Codegen/Codegen.h"
 #include "mpq/Dialect/MPQ/IR/MPQOps.h"
 #include "mpq/Executor/Executor.h"
 #include "mpq/Executor/Npy.h"
@@ -27,6 +28,7 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/Verifier.h"
 #include "mlir/Pass/PassManager.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
@@ -338,9 +340,6 @@ int main(int argc, char **argv) {
     report["calibration_top1_float"] = *fa;
     report["calibration_top1_quantized"] = *qa;
   }
-  report["compile_seconds"] =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
-          .count();
 
   // --- write: stage, then move into place ---------------------------------
   // Stage next to OUTDIR (absolute: createUniqueDirectory would put a
@@ -367,6 +366,25 @@ int main(int argc, char **argv) {
     fn(os);
     return !os.has_error();
   };
+  SmallVector<StringRef> outputs{"model.mlir", "report.json"};
+  if (targetDesc) {
+    progress("generating code for " + targetDesc->name);
+    FailureOr<mpq::ArtifactInfo> art = mpq::generateArtifacts(
+        *module, *targetDesc, targetsDir, namePrefix, stageDir);
+    if (failed(art)) {
+      cleanup();
+      return fail("code generation for --target " + target + " failed");
+    }
+    json::Object cg;
+    cg["gemm_microkernel"] = art->gemm;
+    cg["workspace_bytes"] = art->workspaceBytes;
+    cg["object_bytes"] = art->objectBytes;
+    report["codegen"] = std::move(cg);
+    outputs.append({"model.o", "model.h"});
+  }
+  report["compile_seconds"] =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
   bool ok =
       writeFile("model.mlir", [&](raw_ostream &os) { module->print(os); }) &&
       writeFile("report.json", [&](raw_ostream &os) {
@@ -380,7 +398,7 @@ int main(int argc, char **argv) {
     cleanup();
     return fail("cannot create " + outDir + ": " + ec.message());
   }
-  for (StringRef name : {"model.mlir", "report.json"}) {
+  for (StringRef name : outputs) {
     SmallString<256> from(stageDir), to(outDir);
     sys::path::append(from, name);
     sys::path::append(to, name);
@@ -391,6 +409,6 @@ int main(int argc, char **argv) {
     }
   }
   cleanup();
-  progress("wrote " + outDir + "/model.mlir and " + outDir + "/report.json");
+  progress("wrote " + outDir + "/" + llvm::join(outputs, ", " + outDir + "/"));
   return 0;
 }

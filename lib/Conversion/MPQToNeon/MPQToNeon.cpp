@@ -2,7 +2,7 @@
 
 #include "mpq/Conversion/MPQToNeon/MPQToNeon.h"
 #include "mpq/Conversion/Passes.h"
-#include "mpq/Dialect/MPQ/IR/MPQDialect.h"
+#include "mpq/Dialect/MPQ/IR/MPQOps.h"
 
 #include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
 #include "mlir/Conversion/ControlFlowToLLVM/ControlFlowToLLVM.h"
@@ -43,6 +43,47 @@ void mpq::buildKernelsToLLVMPipeline(OpPassManager &pm) {
 
 namespace {
 
+/// Every weight and activation width of the module must be one the target
+/// description lists.
+LogicalResult checkWidths(ModuleOp module, const TargetDescription &t) {
+  auto check = [&](Operation *op, QuantParamsAttr p,
+                   bool weight) -> LogicalResult {
+    if (!p)
+      return success();
+    SmallVector<unsigned> widths{p.getBits()};
+    if (auto cb = p.getChannelBits())
+      widths.assign(cb.asArrayRef().begin(), cb.asArrayRef().end());
+    for (unsigned w : widths)
+      if (weight ? !t.supportsWeightBits(w) : !t.supportsActBits(w))
+        return op->emitOpError("target '")
+               << t.name << "' cannot run " << w << "-bit "
+               << (weight ? "weights" : "activations") << " (see "
+               << (weight ? "weight_bits" : "act_bits") << " in " << t.name
+               << ".yaml)";
+    return success();
+  };
+  auto checkOp = [&](auto op) -> LogicalResult {
+    if (failed(check(op, op.getInputParams(), false)))
+      return failure();
+    if (auto mp = op.getWeight().template getDefiningOp<MultipointWeightOp>()) {
+      for (Attribute a : mp.getParams())
+        if (failed(check(op, cast<QuantParamsAttr>(a), true)))
+          return failure();
+      return success();
+    }
+    return check(op, op.getWeightParamsAttr(), true);
+  };
+  WalkResult r = module.walk([&](Operation *op) {
+    LogicalResult ok = success();
+    if (auto c = dyn_cast<Conv2DOp>(op))
+      ok = checkOp(c);
+    else if (auto f = dyn_cast<FullyConnectedOp>(op))
+      ok = checkOp(f);
+    return failed(ok) ? WalkResult::interrupt() : WalkResult::advance();
+  });
+  return failure(r.wasInterrupted());
+}
+
 struct LowerToNeonPass
     : public mpq::impl::MPQLowerToNeonPassBase<LowerToNeonPass> {
   using MPQLowerToNeonPassBase::MPQLowerToNeonPassBase;
@@ -66,6 +107,8 @@ struct LowerToNeonPass
           << target << "' lacks the neon feature";
       return signalPassFailure();
     }
+    if (failed(checkWidths(module, *t)))
+      return signalPassFailure();
     std::unique_ptr<GemmMicrokernel> gemm =
         createNeonMicrokernel(selectNeonKernel(*t));
     KernelLoweringOptions opts;
