@@ -27,6 +27,6 @@ llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()
 
 tool_dirs = [config.mpq_tools_dir, config.llvm_tools_dir]
-tools = ["mpq-opt", "mpq-translate", "mpq-run", "mpq-compile"]
+tools = ["mpq-opt", "mpq-translate", "mpq-run", "mpq-compile", "mpq-codegen"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)

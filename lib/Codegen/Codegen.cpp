@@ -32,6 +32,8 @@ mpq::generateArtifacts(ModuleOp quantized, const TargetDescription &target,
   info.gemm = cg.getAs<StringAttr>("gemm").str();
   info.workspaceBytes = cg.getAs<IntegerAttr>("workspace_size").getInt();
 
+  if (std::error_code ec = llvm::sys::fs::create_directories(dir))
+    return module->emitError("cannot create ") << dir << ": " << ec.message();
   // Write to temporaries and keep them only when everything succeeded.
   auto write = [&](StringRef path,
                    llvm::function_ref<LogicalResult(llvm::raw_fd_ostream &)> fn)

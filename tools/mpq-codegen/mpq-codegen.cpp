@@ -54,11 +54,6 @@ int main(int argc, char **argv) {
   OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(inputFile, sm, &ctx);
   if (!module)
     return 1;
-  if (std::error_code ec = sys::fs::create_directories(outDir)) {
-    errs() << "mpq-codegen: error: cannot create " << outDir << ": "
-           << ec.message() << "\n";
-    return 1;
-  }
   FailureOr<mpq::ArtifactInfo> info = mpq::generateArtifacts(
       *module, *t, targetsDir, namePrefix, outDir, asmFile);
   if (failed(info))

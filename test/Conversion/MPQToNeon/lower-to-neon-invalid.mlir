@@ -1,0 +1,140 @@
+// RUN: mpq-opt %s --split-input-file --verify-diagnostics --lower-to-neon=target=cortex-a76
+
+// Ops without an integer kernel are refused at the op.
+func.func @main(%x: tensor<1x4xf32>) -> tensor<1x4xf32> {
+  // expected-error@+1 {{'tosa.sigmoid' op is not supported by code generation}}
+  %y = tosa.sigmoid %x : (tensor<1x4xf32>) -> tensor<1x4xf32>
+  return %y : tensor<1x4xf32>
+}
+
+// -----
+
+// The C API has one input and one output.
+// expected-error@+1 {{code generation needs exactly one input and one output}}
+func.func @main(%x: tensor<1x4xf32>, %z: tensor<1x4xf32>) -> tensor<1x4xf32> {
+  return %x : tensor<1x4xf32>
+}
+
+// -----
+
+// expected-error@+1 {{code generation needs a float32 input and output}}
+func.func @main(%x: tensor<1x4xi8>) -> tensor<1x4xi8> {
+  return %x : tensor<1x4xi8>
+}
+
+// -----
+
+func.func @main(%x: tensor<1x4xf32>) -> tensor<1x4xf32> {
+  // expected-error@+1 {{code generation needs the result to be computed by the function}}
+  return %x : tensor<1x4xf32>
+}
+
+// -----
+
+// expected-error@+1 {{code generation needs static shapes except the batch dimension}}
+func.func @main(%x: tensor<1x?xf32>) -> tensor<1x?xf32> {
+  %q = mpq.quantize %x {params = #mpq.qparams<bits = 8, is_signed = true, scale = [0.05], zero_point = [0]>} : tensor<1x?xf32> -> tensor<1x?xi8>
+  %d = mpq.dequantize %q {params = #mpq.qparams<bits = 8, is_signed = true, scale = [0.05], zero_point = [0]>} : tensor<1x?xi8> -> tensor<1x?xf32>
+  return %d : tensor<1x?xf32>
+}
+
+// -----
+
+func.func @main(%x: tensor<1x2xf32>) -> tensor<1x2xf32> {
+  // expected-error@+1 {{code generation needs per-tensor quantize parameters}}
+  %q = mpq.quantize %x {params = #mpq.qparams<bits = 8, is_signed = true, scale = [0.05, 0.1], zero_point = [0, 0], axis = 1>} : tensor<1x2xf32> -> tensor<1x2xi8>
+  %d = mpq.dequantize %q {params = #mpq.qparams<bits = 8, is_signed = true, scale = [0.05], zero_point = [0]>} : tensor<1x2xi8> -> tensor<1x2xf32>
+  return %d : tensor<1x2xf32>
+}
+
+// -----
+
+#p = #mpq.qparams<bits = 8, is_signed = true, scale = [0.05], zero_point = [0]>
+func.func @main(%x: tensor<1x2x2x4xf32>) -> tensor<1x2x2x4xf32> {
+  %q = mpq.quantize %x {params = #p} : tensor<1x2x2x4xf32> -> tensor<1x2x2x4xi8>
+  %r = "tosa.const"() <{values = dense<1> : tensor<1x1x1x4xi8>}> : () -> tensor<1x1x1x4xi8>
+  // expected-error@+1 {{code generation adds tensors of equal shape only (no broadcasting)}}
+  %s = mpq.add %q, %r {lhs_params = #p, rhs_params = #p, output_params = #p} : (tensor<1x2x2x4xi8>, tensor<1x1x1x4xi8>) -> tensor<1x2x2x4xi8>
+  %d = mpq.dequantize %s {params = #p} : tensor<1x2x2x4xi8> -> tensor<1x2x2x4xf32>
+  return %d : tensor<1x2x2x4xf32>
+}
+
+// -----
+
+#p = #mpq.qparams<bits = 8, is_signed = true, scale = [0.05], zero_point = [0]>
+#w = #mpq.qparams<bits = 8, is_signed = true, narrow = true, scale = [0.05], zero_point = [0]>
+func.func @main(%x: tensor<1x2x2x4xf32>) -> tensor<1x2x2x4xf32> {
+  %q = mpq.quantize %x {params = #p} : tensor<1x2x2x4xf32> -> tensor<1x2x2x4xi8>
+  %w = "tosa.const"() <{values = dense<1> : tensor<4x1x1x2xi8>}> : () -> tensor<4x1x1x2xi8>
+  // expected-error@+1 {{code generation supports groups = 1 and depthwise convolution (groups = channels = outputs), not groups = 2}}
+  %c = mpq.conv2d %q, %w {input_params = #p, weight_params = #w, output_params = #p, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>, groups = 2} : (tensor<1x2x2x4xi8>, tensor<4x1x1x2xi8>) -> tensor<1x2x2x4xi8>
+  %d = mpq.dequantize %c {params = #p} : tensor<1x2x2x4xi8> -> tensor<1x2x2x4xf32>
+  return %d : tensor<1x2x2x4xf32>
+}
+
+// -----
+
+#u = #mpq.qparams<bits = 8, is_signed = false, scale = [0.05], zero_point = [0]>
+#p = #mpq.qparams<bits = 8, is_signed = true, scale = [0.05], zero_point = [0]>
+#w = #mpq.qparams<bits = 8, is_signed = true, narrow = true, scale = [0.05], zero_point = [0]>
+func.func @main(%x: tensor<1x16xf32>) -> tensor<1x4xf32> {
+  %q = mpq.quantize %x {params = #u} : tensor<1x16xf32> -> tensor<1x16xi8>
+  %w = "tosa.const"() <{values = dense<1> : tensor<4x16xi8>}> : () -> tensor<4x16xi8>
+  // expected-error@+1 {{code generation needs signed activation codes}}
+  %y = mpq.fully_connected %q, %w {input_params = #u, weight_params = #w, output_params = #p} : (tensor<1x16xi8>, tensor<4x16xi8>) -> tensor<1x4xi8>
+  %d = mpq.dequantize %y {params = #p} : tensor<1x4xi8> -> tensor<1x4xf32>
+  return %d : tensor<1x4xf32>
+}
+
+// -----
+
+#p = #mpq.qparams<bits = 8, is_signed = true, scale = [0.05], zero_point = [0]>
+#w = #mpq.qparams<bits = 8, is_signed = true, scale = [0.05], zero_point = [100]>
+func.func @main(%x: tensor<1x16xf32>) -> tensor<1x4xf32> {
+  %q = mpq.quantize %x {params = #p} : tensor<1x16xf32> -> tensor<1x16xi8>
+  %w = "tosa.const"() <{values = dense<-100> : tensor<4x16xi8>}> : () -> tensor<4x16xi8>
+  // expected-error@+1 {{weight codes minus their zero point must fit in int8 for code generation}}
+  %y = mpq.fully_connected %q, %w {input_params = #p, weight_params = #w, output_params = #p} : (tensor<1x16xi8>, tensor<4x16xi8>) -> tensor<1x4xi8>
+  %d = mpq.dequantize %y {params = #p} : tensor<1x4xi8> -> tensor<1x4xf32>
+  return %d : tensor<1x4xf32>
+}
+
+// -----
+
+#p = #mpq.qparams<bits = 8, is_signed = true, scale = [0.05], zero_point = [0]>
+#w = #mpq.qparams<bits = 8, is_signed = true, narrow = true, scale = [0.05], zero_point = [0]>
+func.func @main(%x: tensor<1x16xf32>) -> tensor<1x16xf32> {
+  %q = mpq.quantize %x {params = #p} : tensor<1x16xf32> -> tensor<1x16xi8>
+  %c = "tosa.const"() <{values = dense<1> : tensor<16x16xi8>}> : () -> tensor<16x16xi8>
+  %s = tosa.const_shape {values = dense<[16, 16]> : tensor<2xindex>} : () -> !tosa.shape<2>
+  %w = tosa.reshape %c, %s : (tensor<16x16xi8>, !tosa.shape<2>) -> tensor<16x16xi8>
+  // expected-error@+1 {{code generation needs constant i8 weights (tosa.const or mpq.packed_constant)}}
+  %y = mpq.fully_connected %q, %w {input_params = #p, weight_params = #w, output_params = #p} : (tensor<1x16xi8>, tensor<16x16xi8>) -> tensor<1x16xi8>
+  %d = mpq.dequantize %y {params = #p} : tensor<1x16xi8> -> tensor<1x16xf32>
+  return %d : tensor<1x16xf32>
+}
+
+// -----
+
+#p = #mpq.qparams<bits = 8, is_signed = true, scale = [0.05], zero_point = [0]>
+#w = #mpq.qparams<bits = 4, is_signed = true, narrow = true, scale = [0.05], zero_point = [0]>
+func.func @main(%x: tensor<1x2x2x4xf32>) -> tensor<1x2x2x4xf32> {
+  %q = mpq.quantize %x {params = #p} : tensor<1x2x2x4xf32> -> tensor<1x2x2x4xi8>
+  %a = "tosa.const"() <{values = dense<1> : tensor<4x1x1x1xi8>}> : () -> tensor<4x1x1x1xi8>
+  %mw = mpq.multipoint_weight %a, %a {params = [#w, #w]} : tensor<4x1x1x1xi8>, tensor<4x1x1x1xi8> -> tensor<4x1x1x1xf32>
+  // expected-error@+1 {{code generation does not support multipoint weights on depthwise convolution yet}}
+  %c = mpq.conv2d %q, %mw {input_params = #p, output_params = #p, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>, groups = 4} : (tensor<1x2x2x4xi8>, tensor<4x1x1x1xf32>) -> tensor<1x2x2x4xi8>
+  %d = mpq.dequantize %c {params = #p} : tensor<1x2x2x4xi8> -> tensor<1x2x2x4xf32>
+  return %d : tensor<1x2x2x4xf32>
+}
+
+// -----
+
+#p = #mpq.qparams<bits = 8, is_signed = true, scale = [0.05], zero_point = [0]>
+func.func @main(%x: tensor<1x4xf32>) -> tensor<1x4xf32> {
+  %q = mpq.quantize %x {params = #p} : tensor<1x4xf32> -> tensor<1x4xi8>
+  // expected-error@+1 {{code generation needs per-tensor input parameters}}
+  %r = mpq.requantize %q {input_params = #mpq.qparams<bits = 8, is_signed = true, scale = [0.05, 0.05, 0.05, 0.05], zero_point = [0, 0, 0, 0], axis = 1>, output_params = #p} : tensor<1x4xi8> -> tensor<1x4xi8>
+  %d = mpq.dequantize %r {params = #p} : tensor<1x4xi8> -> tensor<1x4xf32>
+  return %d : tensor<1x4xf32>
+}
