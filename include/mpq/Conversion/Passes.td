@@ -16,7 +16,7 @@ def MPQLowerToNeonPass : Pass<"lower-to-neon", "mlir::ModuleOp"> {
     constant globals pre-packed in the GEMM microkernel's panel layout.
 
     The GEMM microkernel comes from the target's features: `i8mm` selects
-    SMMLA (4x16, K step 16), `dotprod` SDOT (4x16c4), otherwise the Armv8.0
+    SMMLA (4x16, K step 16), `dotprod` SDOT (6x8c4), otherwise the Armv8.0
     SMULL + SADALP kernel (2x16c4). Integer results are bit-identical to
     `mpq-run` (docs/integer-semantics.md). Ops the code generator does not
     handle are refused with an error at the op.

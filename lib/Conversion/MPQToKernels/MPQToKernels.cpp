@@ -41,9 +41,10 @@ SmallVector<int8_t> GemmMicrokernel::packWeights(ArrayRef<int8_t> w, int64_t n,
   int64_t fields = f.fieldsPerByte();
   if (fields == 1)
     return canon;
-  // Step by step (256 canonical bytes), byte vector j holds registers
-  // j + phi * (16 / fields) in field phi.
-  int64_t loads = 16 / fields;
+  // Step by step (16 * nr() canonical bytes, nr() registers), byte vector j
+  // holds registers j + phi * (nr() / fields) in field phi.
+  int64_t regsPerStep = nr(), stepBytes = 16 * nr();
+  int64_t loads = regsPerStep / fields;
   uint8_t mask = uint8_t((1u << f.container) - 1);
   SmallVector<int8_t> out(blocks * canonBlock / fields, 0);
   for (int64_t s = 0, steps = blocks * kp / 16; s < steps; ++s)
@@ -51,19 +52,29 @@ SmallVector<int8_t> GemmMicrokernel::packWeights(ArrayRef<int8_t> w, int64_t n,
       for (int64_t i = 0; i < 16; ++i) {
         uint8_t byte = 0;
         for (int64_t phi = 0; phi < fields; ++phi) {
-          uint8_t v = uint8_t(canon[s * 256 + (j + phi * loads) * 16 + i]);
+          uint8_t v =
+              uint8_t(canon[s * stepBytes + (j + phi * loads) * 16 + i]);
           byte |= uint8_t((v & mask) << (phi * f.container));
         }
-        out[s * 256 / fields + j * 16 + i] = int8_t(byte);
+        out[s * stepBytes / fields + j * 16 + i] = int8_t(byte);
       }
   return out;
+}
+
+std::pair<Value, Value> GemmMicrokernel::loadPair(ImplicitLocOpBuilder &b,
+                                                  Value mem, Value at) const {
+  auto v16i8 = VectorType::get({16}, b.getI8Type());
+  Value next = b.createOrFold<arith::AddIOp>(
+      at, arith::ConstantIndexOp::create(b, 16));
+  return {vector::LoadOp::create(b, v16i8, mem, ValueRange{at}),
+          vector::LoadOp::create(b, v16i8, mem, ValueRange{next})};
 }
 
 SmallVector<Value> GemmMicrokernel::loadWeightStep(ImplicitLocOpBuilder &b,
                                                    Value w, Value wBase,
                                                    Value kb,
                                                    WeightFormat f) const {
-  int64_t fields = f.fieldsPerByte(), loads = 16 / fields;
+  int64_t fields = f.fieldsPerByte(), loads = nr() / fields;
   int64_t c = f.container;
   auto v16i8 = VectorType::get({16}, b.getI8Type());
   auto splat = [&](int64_t v) -> Value {
@@ -71,16 +82,21 @@ SmallVector<Value> GemmMicrokernel::loadWeightStep(ImplicitLocOpBuilder &b,
         b, v16i8,
         DenseElementsAttr::get(v16i8, b.getIntegerAttr(b.getI8Type(), v)));
   };
-  // kb counts depth; a step of 16 depth is 256 / fields bytes.
+  // kb counts depth; a step of 16 depth is 16 * nr() / fields bytes.
   Value at = b.createOrFold<arith::AddIOp>(
       wBase, b.createOrFold<arith::MulIOp>(
-                 kb, arith::ConstantIndexOp::create(b, 16 / fields)));
-  SmallVector<Value> regs(16);
+                 kb, arith::ConstantIndexOp::create(b, nr() / fields)));
+  SmallVector<Value> regs(nr());
+  SmallVector<Value> raw;
+  for (int64_t j = 0; j < loads; j += 2) {
+    auto [l0, l1] = loadPair(
+        b, w,
+        b.createOrFold<arith::AddIOp>(
+            at, arith::ConstantIndexOp::create(b, j * 16)));
+    raw.append({l0, l1});
+  }
   for (int64_t j = 0; j < loads; ++j) {
-    Value l = vector::LoadOp::create(
-        b, v16i8, w,
-        ValueRange{b.createOrFold<arith::AddIOp>(
-            at, arith::ConstantIndexOp::create(b, j * 16))});
+    Value l = raw[j];
     if (fields == 1) {
       regs[j] = l;
       continue;

@@ -3,10 +3,13 @@
 // Three int8 GEMM microkernels behind mpq::GemmMicrokernel, built from the
 // vector and arm_neon dialects:
 //
-// - SDOT 4x16c4 (dotprod): weights in blocks of 16 channels, 4 bytes of
+// - SDOT 6x8c4 (dotprod): weights in blocks of 8 channels, 4 bytes of
 //   depth per channel per step ("c4"); each step broadcasts 4 activation
 //   bytes of a row (a lane of a 16-byte load, which LLVM folds into the
-//   indexed form `sdot v.4s, w.16b, a.4b[lane]`) against 4 weight registers.
+//   indexed form `sdot v.4s, w.16b, a.4b[lane]`) against 2 weight registers.
+//   6 rows x 8 channels keep 12 accumulators, 6 activation and 8 weight
+//   registers live without spills, and halve the weight registers (and so
+//   the low-bit unpacking) per MAC compared with 4x16.
 // - SMULL+SADALP 2x16c4 (Armv8.0 fallback, e.g. Cortex-A53): the same panel
 //   layout; 8x8->16-bit products, pairwise-accumulated into 32-bit lanes,
 //   folded with ADDP at the end.
@@ -20,6 +23,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/ArmNeon/ArmNeonDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/ImplicitLocOpBuilder.h"
@@ -80,51 +84,89 @@ kLoop(ImplicitLocOpBuilder &b, int64_t paddedK, int64_t count,
                             loop.getResults().end());
 }
 
-/// Canonical panel of the c4 kernels: depth in steps of 4, then channel,
-/// then the 4 bytes; register (kc, g) of a K step holds channels 4g..4g+3
-/// at depth 4kc..4kc+3.
-int64_t c4Offset(int64_t ch, int64_t j) {
-  return (j / 4) * 64 + ch * 4 + j % 4;
+/// Canonical panel of the c4 kernels (blocks of `nr` channels): depth in
+/// steps of 4, then channel, then the 4 bytes; register kc * nr/4 + g of a
+/// K step holds channels 4g..4g+3 at depth 4kc..4kc+3.
+int64_t c4Offset(int64_t nr, int64_t ch, int64_t j) {
+  return (j / 4) * 4 * nr + ch * 4 + j % 4;
 }
 
-class SdotKernel final : public GemmMicrokernel {
+/// What the three NEON kernels share: weight pairs come from one
+/// `ld1 {v.16b, v.16b}` (2 uops on Neoverse-N1, where `ldp q` takes 3 and
+/// the 4x16 SDOT loop is otherwise dispatch-bound; benchmarks/kernels).
+class NeonKernel : public GemmMicrokernel {
+protected:
+  std::pair<Value, Value> loadPair(ImplicitLocOpBuilder &b, Value mem,
+                                   Value at) const override {
+    auto v16i8 = VectorType::get({16}, b.getI8Type());
+    Value base = memref::ExtractAlignedPointerAsIndexOp::create(b, mem);
+    Value addr = arith::IndexCastOp::create(
+        b, b.getI64Type(), b.createOrFold<arith::AddIOp>(base, at));
+    Value ptr = LLVM::IntToPtrOp::create(
+        b, LLVM::LLVMPointerType::get(b.getContext()), addr);
+    auto pair = LLVM::LLVMStructType::getLiteral(b.getContext(),
+                                                 {v16i8, v16i8});
+    Value both = LLVM::CallIntrinsicOp::create(
+                     b, pair, b.getStringAttr("llvm.aarch64.neon.ld1x2.v16i8.p0"),
+                     ValueRange{ptr})
+                     .getResult(0);
+    return {LLVM::ExtractValueOp::create(b, both, ArrayRef<int64_t>{0}),
+            LLVM::ExtractValueOp::create(b, both, ArrayRef<int64_t>{1})};
+  }
+};
+
+/// SDOT, MRxNR c4: MR rows broadcast 4 bytes of activations per SDOT lane
+/// against NR/4 weight registers. 8x8 keeps 16 accumulators and needs half
+/// the weight registers per MAC of 4x16, which matters when low-bit
+/// weights are unpacked (benchmarks/kernels).
+class SdotKernel final : public NeonKernel {
 public:
-  StringRef getName() const override { return "neon-sdot-4x16c4"; }
-  int64_t maxRows() const override { return 4; }
+  SdotKernel(int64_t mr, int64_t nr)
+      : mr(mr), nrv(nr), name(("neon-sdot-" + std::to_string(mr) + "x" +
+                               std::to_string(nr) + "c4")) {}
+  StringRef getName() const override { return name; }
+  int64_t maxRows() const override { return mr; }
+  int64_t nr() const override { return nrv; }
   int64_t canonicalOffset(int64_t ch, int64_t j) const override {
-    return c4Offset(ch, j);
+    return c4Offset(nrv, ch, j);
   }
   SmallVector<Value> emitTile(ImplicitLocOpBuilder &b, Value a, Value aBase,
                               int64_t aStride, int64_t rows, Value w,
                               Value wBase, int64_t paddedK,
                               WeightFormat f) const override {
-    return kLoop(b, paddedK, rows * 4, [&](ImplicitLocOpBuilder &b, Value kb,
-                                           SmallVector<Value> &acc) {
+    int64_t groups = nrv / 4;
+    return kLoop(b, paddedK, rows * groups,
+                 [&](ImplicitLocOpBuilder &b, Value kb,
+                     SmallVector<Value> &acc) {
       SmallVector<Value> a32;
       for (int64_t r = 0; r < rows; ++r) {
         Value at = addI(b, addC(b, aBase, r * aStride), kb);
         Value v = vector::LoadOp::create(b, v16i8(b), a, ValueRange{at});
         a32.push_back(vector::BitCastOp::create(b, v4i32(b), v));
       }
-      // Weights of this K step: 4 sub-steps x 4 groups of 4 channels.
+      // Weights of this K step: 4 sub-steps x NR/4 groups of 4 channels.
       SmallVector<Value> wv = loadWeightStep(b, w, wBase, kb, f);
       for (int64_t kc = 0; kc < 4; ++kc)
         for (int64_t r = 0; r < rows; ++r) {
           Value d = broadcastLane(b, a32[r], kc);
-          for (int64_t g = 0; g < 4; ++g)
-            acc[r * 4 + g] = arm_neon::SdotOp::create(
-                b, v4i32(b), acc[r * 4 + g], wv[kc * 4 + g], d);
+          for (int64_t g = 0; g < groups; ++g)
+            acc[r * groups + g] = arm_neon::SdotOp::create(
+                b, v4i32(b), acc[r * groups + g], wv[kc * groups + g], d);
         }
     });
   }
+
+private:
+  int64_t mr, nrv;
+  std::string name;
 };
 
-class SmlalKernel final : public GemmMicrokernel {
+class SmlalKernel final : public NeonKernel {
 public:
   StringRef getName() const override { return "neon-smull-sadalp-2x16c4"; }
   int64_t maxRows() const override { return 2; }
   int64_t canonicalOffset(int64_t ch, int64_t j) const override {
-    return c4Offset(ch, j);
+    return c4Offset(16, ch, j);
   }
   SmallVector<Value> emitTile(ImplicitLocOpBuilder &b, Value a, Value aBase,
                               int64_t aStride, int64_t rows, Value w,
@@ -185,7 +227,7 @@ public:
   }
 };
 
-class SmmlaKernel final : public GemmMicrokernel {
+class SmmlaKernel final : public NeonKernel {
 public:
   StringRef getName() const override { return "neon-smmla-4x16c8"; }
   int64_t maxRows() const override { return 4; }
@@ -253,7 +295,7 @@ std::unique_ptr<GemmMicrokernel> mpq::createNeonMicrokernel(NeonKernelKind k) {
   case NeonKernelKind::Smlal:
     return std::make_unique<SmlalKernel>();
   case NeonKernelKind::Sdot:
-    return std::make_unique<SdotKernel>();
+    return std::make_unique<SdotKernel>(6, 8);
   case NeonKernelKind::Smmla:
     return std::make_unique<SmmlaKernel>();
   }

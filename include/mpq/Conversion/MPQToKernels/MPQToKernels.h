@@ -45,22 +45,23 @@ struct WeightFormat {
 
 /// A GEMM microkernel: accumulates a tile of `rows` (<= maxRows()) rows of an
 /// int8 activation matrix A (row-major, `aStride` bytes between rows, K padded
-/// to kAlign() = 16) against one block of nr() = 16 output channels of a
-/// weight matrix pre-packed by packWeights(). Accumulators are int32.
+/// to kAlign() = 16) against one block of nr() output channels of a weight
+/// matrix pre-packed by packWeights(). Accumulators are int32.
 ///
-/// Every kernel consumes, per 16 steps of depth, 16 weight registers of 16
-/// bytes in an order of its own (the "canonical panel": 256 bytes per block
-/// and K step). A format with F fields per byte stores registers
-/// j, j + 16/F, j + 2*16/F, ... in the fields (low bits first) of the j-th
+/// Every kernel consumes, per 16 steps of depth, nr() weight registers of 16
+/// bytes in an order of its own (the "canonical panel": 16 * nr() bytes per
+/// block and K step). A format with F fields per byte stores registers
+/// j, j + nr/F, j + 2*nr/F, ... in the fields (low bits first) of the j-th
 /// byte vector of the step; the base class packs and unpacks them, so a
 /// kernel only defines the canonical order and its inner loop.
 class GemmMicrokernel {
 public:
   virtual ~GemmMicrokernel();
-  /// Short name for diagnostics and docs (e.g. "neon-sdot-4x16c4").
+  /// Short name for diagnostics and docs (e.g. "neon-sdot-6x8c4").
   virtual llvm::StringRef getName() const = 0;
   virtual int64_t maxRows() const = 0;
-  int64_t nr() const { return 16; }
+  /// Output channels per block: 8 or 16.
+  virtual int64_t nr() const { return 16; }
   int64_t kAlign() const { return 16; }
   /// Bytes of packed weights per block of nr() channels.
   int64_t blockBytes(int64_t k, WeightFormat f) const {
@@ -84,13 +85,19 @@ protected:
   /// Byte offset, in the canonical panel of one block, of weight (channel
   /// `ch` < 16, depth `j`), for a panel of depth `paddedK`.
   virtual int64_t canonicalOffset(int64_t ch, int64_t j) const = 0;
-  /// The 16 canonical weight registers (vector<16xi8>) of the K step whose
-  /// canonical bytes start at step * 256 in the block at `wBase`.
+  /// The nr() canonical weight registers (vector<16xi8>) of the K step at
+  /// depth `kb` of the block at `wBase`.
   llvm::SmallVector<mlir::Value> loadWeightStep(mlir::ImplicitLocOpBuilder &b,
                                                 mlir::Value w,
                                                 mlir::Value wBase,
                                                 mlir::Value kb,
                                                 WeightFormat f) const;
+  /// Loads two adjacent vector<16xi8> from the 1-D i8 memref `mem` at byte
+  /// `at` (a target may use a paired load instruction; default: two
+  /// vector.load).
+  virtual std::pair<mlir::Value, mlir::Value>
+  loadPair(mlir::ImplicitLocOpBuilder &b, mlir::Value mem,
+           mlir::Value at) const;
 };
 
 struct KernelLoweringOptions {

@@ -15,7 +15,7 @@ namespace mpq {
 enum class NeonKernelKind { Smlal, Sdot, Smmla };
 
 /// The GEMM microkernel of one kind: SMULL+SADALP (Armv8.0, 2x16c4), SDOT
-/// (dotprod, 4x16c4) or SMMLA (i8mm, 4x16, K step 8).
+/// (dotprod, 6x8c4) or SMMLA (i8mm, 4x16, K step 8).
 std::unique_ptr<GemmMicrokernel> createNeonMicrokernel(NeonKernelKind kind);
 
 /// The best kernel the target's features allow.
