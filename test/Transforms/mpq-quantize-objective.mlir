@@ -7,7 +7,7 @@
 // (E[x^2] = [0, 1, 1, 1]), so minimising the output error spends the codes
 // on the other three (scale near 0.25).
 // WEIGHT: weight_params = #mpq.qparams<bits = 2, is_signed = true, narrow = true, scale = [{{(9|1\.0)[0-9.]*e-01|1\.[0-9]*e\+00}}]
-// OUTPUT: weight_params = #mpq.qparams<bits = 2, is_signed = true, narrow = true, scale = [{{2\.[0-9]*e-01}}]
+// OUTPUT: weight_params = #mpq.qparams<bits = 2, is_signed = true, narrow = true, scale = [{{0\.2[0-9]*}}]
 // BAD: error: weight-objective must be output or weight, got 'loss'
 
 #c = #mpq.calibration<method = "minmax", range = [-1.0, 1.0], non_negative = false, lo = [-1.0, -1.0, -1.0, -1.0, -1.0, -1.0, -1.0], hi = [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0]>

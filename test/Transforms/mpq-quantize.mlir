@@ -13,11 +13,11 @@
 // Relu needs no clamp: its calibrated range starts at 0, the lowest code.
 // CHECK-LABEL: func.func @cnn
 // CHECK-SAME:    (%[[X:.*]]: tensor<?x4x4x1xf32>
-// CHECK:         %[[Q:.*]] = mpq.quantize %[[X]] {params = #mpq.qparams<bits = 8, is_signed = true, scale = [1.568628e-02], zero_point = [-64]>}
+// CHECK:         %[[Q:.*]] = mpq.quantize %[[X]] {params = #mpq.qparams<bits = 8, is_signed = true, scale = [0.015686274509803921], zero_point = [-64]>}
 // CHECK-DAG:     %[[W:.*]] = "tosa.const"() <{values = dense<{{.*}}> : tensor<2x3x3x1xi8>}>
 // CHECK-DAG:     %[[B:.*]] = "tosa.const"() <{values = dense<{{.*}}> : tensor<2xi32>}>
 // CHECK:         %[[C:.*]] = mpq.conv2d %[[Q]], %[[W]], %[[B]] {dilation
-// CHECK-SAME:      output_params = #mpq.qparams<bits = 8, is_signed = true, scale = [1.000000e-02], zero_point = [-128]>
+// CHECK-SAME:      output_params = #mpq.qparams<bits = 8, is_signed = true, scale = [0.0099999999999999984], zero_point = [-128]>
 // CHECK-SAME:      weight_params = #mpq.qparams<bits = 8, is_signed = true, narrow = true, scale = [{{.*}}, {{.*}}], zero_point = [0, 0], axis = 0>
 // CHECK-SAME:      -> tensor<?x4x4x2xi8>
 // CHECK:         %[[P:.*]] = tosa.max_pool2d %[[C]] {{.*}} -> tensor<?x2x2x2xi8>

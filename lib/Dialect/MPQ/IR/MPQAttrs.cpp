@@ -233,3 +233,10 @@ PrecisionAttr::verify(function_ref<InFlightDiagnostic()> emitError,
     return emitError() << "multipoint terms must be 1..8, got " << points;
   return success();
 }
+
+void mpq::printExactF64Array(AsmPrinter &printer, DenseF64ArrayAttr values) {
+  printer << '[';
+  llvm::interleaveComma(values.asArrayRef(), printer.getStream(),
+                        [&](double v) { printer.printFloat(llvm::APFloat(v)); });
+  printer << ']';
+}

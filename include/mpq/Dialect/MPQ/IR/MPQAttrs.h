@@ -7,6 +7,13 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectImplementation.h"
 
+namespace mpq {
+/// Prints `[v0, v1, ...]` with every value in a form that parses back to the
+/// same double.
+void printExactF64Array(mlir::AsmPrinter &printer,
+                        mlir::DenseF64ArrayAttr values);
+} // namespace mpq
+
 #define GET_ATTRDEF_CLASSES
 #include "mpq/Dialect/MPQ/IR/MPQAttrs.h.inc"
 

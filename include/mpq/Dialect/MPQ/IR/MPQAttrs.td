@@ -6,6 +6,13 @@
 include "mpq/Dialect/MPQ/IR/MPQBase.td"
 include "mlir/IR/BuiltinAttributeInterfaces.td"
 
+/// An f64 array printed so that it parses back to the same doubles (the
+/// stripped form of DenseF64ArrayAttr prints 6 significant digits).
+def MPQ_ExactF64ArrayParameter
+    : AttrParameter<"::mlir::DenseF64ArrayAttr", "f64 values"> {
+  let printer = [{ ::mpq::printExactF64Array($_printer, $_self) }];
+}
+
 def MPQ_QuantParamsAttr : MPQ_Attr<"QuantParams", "qparams"> {
   let summary = "Quantization parameters of one tensor";
   let description = [{
@@ -35,7 +42,7 @@ def MPQ_QuantParamsAttr : MPQ_Attr<"QuantParams", "qparams"> {
     "unsigned":$bits,
     "bool":$is_signed,
     DefaultValuedParameter<"bool", "false">:$narrow,
-    "::mlir::DenseF64ArrayAttr":$scale,
+    MPQ_ExactF64ArrayParameter:$scale,
     "::mlir::DenseI64ArrayAttr":$zero_point,
     DefaultValuedParameter<"int64_t", "-1">:$axis,
     OptionalParameter<"::mlir::DenseI32ArrayAttr">:$channel_bits
@@ -139,10 +146,10 @@ def MPQ_CalibrationAttr : MPQ_Attr<"Calibration", "calibration"> {
   }];
   let parameters = (ins
     StringRefParameter<"calibration method">:$method,
-    "::mlir::DenseF64ArrayAttr":$range,
+    MPQ_ExactF64ArrayParameter:$range,
     "bool":$non_negative,
-    "::mlir::DenseF64ArrayAttr":$lo,
-    "::mlir::DenseF64ArrayAttr":$hi
+    MPQ_ExactF64ArrayParameter:$lo,
+    MPQ_ExactF64ArrayParameter:$hi
   );
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;
