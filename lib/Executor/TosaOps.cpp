@@ -15,6 +15,7 @@
 #include "mpq/Executor/Executor.h"
 #include "mpq/Executor/HandlerUtils.h"
 #include "mpq/Executor/Kernels.h"
+#include "mpq/Quant/IntegerSemantics.h"
 
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/BuiltinAttributes.h"
@@ -649,7 +650,7 @@ template <Unary K> static float applyUnary(float x) {
   else if constexpr (K == Unary::Tanh)
     return std::tanh(x);
   else if constexpr (K == Unary::Exp)
-    return std::exp(x);
+    return mpq::expFloat(x); // the one definition generated code shares
   else if constexpr (K == Unary::Log)
     return std::log(x);
   else if constexpr (K == Unary::Reciprocal)

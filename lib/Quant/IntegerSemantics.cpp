@@ -3,6 +3,7 @@
 #include "mpq/Quant/IntegerSemantics.h"
 
 #include <algorithm>
+#include <cstring>
 #include <cmath>
 #include <limits>
 
@@ -119,4 +120,43 @@ int32_t mpq::requantizeTerms(const int32_t *accs,
   int64_t rounded = (sum + (int64_t(1) << (kMultipointFracBits - 1))) >>
                     kMultipointFracBits;
   return int32_t(std::clamp<int64_t>(rounded + zeroPoint, lo, hi));
+}
+
+// Each float operation below is one IEEE float32 operation; contracting a
+// multiply and an add into an FMA would change results.
+#pragma STDC FP_CONTRACT OFF
+
+static float powerOfTwo(int32_t e) { // 2^e for e in [-126, 127]
+  uint32_t bits = uint32_t(e + 127) << 23;
+  float f;
+  std::memcpy(&f, &bits, sizeof f);
+  return f;
+}
+
+float mpq::expFloat(float x) {
+  if (std::isnan(x))
+    return x;
+  if (x > ExpConstants::kMaxInput)
+    return std::numeric_limits<float>::infinity();
+  if (x < ExpConstants::kMinInput)
+    return 0.0f;
+  float t = x * ExpConstants::kLog2e;
+  float kf = std::nearbyint(t);
+  float m1 = kf * ExpConstants::kLn2Hi;
+  float r = x - m1;
+  float m2 = kf * ExpConstants::kLn2Lo;
+  r = r - m2;
+  float p = ExpConstants::kPoly[0];
+  for (int i = 1; i < 6; ++i) {
+    float pr = p * r;
+    p = pr + ExpConstants::kPoly[i];
+  }
+  float r2 = r * r;
+  float y = p * r2;
+  y = y + r;
+  y = y + 1.0f;
+  int32_t k = int32_t(kf);
+  int32_t k1 = k >> 1, k2 = k - k1;
+  y = y * powerOfTwo(k1);
+  return y * powerOfTwo(k2);
 }

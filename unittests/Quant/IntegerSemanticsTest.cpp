@@ -5,6 +5,8 @@
 #include "gtest/gtest.h"
 
 #include <cmath>
+#include <cstring>
+#include <limits>
 #include <random>
 
 using namespace mpq;
@@ -98,6 +100,35 @@ TEST(IntegerSemantics, BiasRounding) {
   EXPECT_EQ(quantizeBias(0.875, 0.25, 1.0), 4); // 3.5 -> 4
   EXPECT_EQ(quantizeBias(-0.625, 0.25, 1.0), -2);
   EXPECT_EQ(quantizeBias(1e12, 1e-3, 1e-3), INT32_MAX);
+}
+
+/// Distance in units in the last place between two finite floats of the
+/// same sign (or zero).
+static int64_t ulpDistance(float a, float b) {
+  int32_t ia, ib;
+  std::memcpy(&ia, &a, 4);
+  std::memcpy(&ib, &b, 4);
+  return std::abs(int64_t(ia) - int64_t(ib));
+}
+
+TEST(IntegerSemantics, ExpIsWithinTwoUlp) {
+  std::mt19937 rng(7);
+  std::uniform_real_distribution<float> dist(-103.9f, 88.7f);
+  int64_t worst = 0;
+  for (int i = 0; i < 1000000; ++i) {
+    float x = i < 1000 ? -float(i) / 10.0f : dist(rng);
+    float want = float(std::exp(double(x)));
+    if (want < std::numeric_limits<float>::min())
+      continue; // subnormal results: checked below
+    worst = std::max(worst, ulpDistance(expFloat(x), want));
+  }
+  EXPECT_LE(worst, 2);
+  EXPECT_EQ(expFloat(0.0f), 1.0f);
+  EXPECT_TRUE(std::isinf(expFloat(89.0f)));
+  EXPECT_EQ(expFloat(-104.0f), 0.0f);
+  EXPECT_TRUE(std::isnan(expFloat(NAN)));
+  // Subnormal results stay close in absolute terms.
+  EXPECT_NEAR(expFloat(-100.0f), float(std::exp(-100.0)), 1e-44);
 }
 
 } // namespace

@@ -86,6 +86,26 @@ int32_t requantizeTerms(const int32_t *accs,
                         int numTerms, int32_t zeroPoint, int32_t lo,
                         int32_t hi);
 
+/// exp(x) in float32, defined here once so that mpq-run (tosa.exp) and the
+/// generated code agree bit for bit without a libm: Cody-Waite reduction
+/// x = k ln2 + r (k = rne(x log2 e), ln2 split in two float constants),
+/// the degree-6 Cephes polynomial, and 2^k applied as two exact power-of-two
+/// multiplies (so results that underflow round once, as IEEE multiplies).
+/// Every step is one float32 operation, in this order, none fused. NaN
+/// returns NaN, x > 88.7228394 returns +inf, x < -103.972084 returns 0.
+/// Within 2 ulp of the correctly rounded exp (unit-tested).
+float expFloat(float x);
+struct ExpConstants {
+  static constexpr float kMaxInput = 88.72283935546875f;
+  static constexpr float kMinInput = -103.97208404541015625f;
+  static constexpr float kLog2e = 1.44269502162933349609375f;
+  static constexpr float kLn2Hi = 0.693359375f;
+  static constexpr float kLn2Lo = -2.12194440e-4f;
+  static constexpr float kPoly[6] = {1.9875691500e-4f, 1.3981999507e-3f,
+                                     8.3334519073e-3f, 4.1665795894e-2f,
+                                     1.6666665459e-1f, 5.0000001201e-1f};
+};
+
 } // namespace mpq
 
 #endif // MPQ_QUANT_INTEGERSEMANTICS_H

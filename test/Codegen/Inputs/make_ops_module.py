@@ -11,12 +11,16 @@ The chain (one input, one output, as the C API wants):
   im2col-free path) -> conv with a multipoint weight (4-bit packed + 8-bit
   terms, per-channel points) -> padded average pool -> slice + requantize
   + concat -> reshape -> FC (K = 48) -> multipoint FC (K = 20, padded) ->
-  dequantize.
+  dequantize [-> softmax].
 
 mpq-run executes it as the oracle; the generated code must match it bit
 for bit.
 
-Usage: make_ops_module.py MPQ_RUN OUT_PREFIX SEED
+With --softmax the dequantized logits go through a float softmax
+(reduce_max, sub, exp, reduce_sum, reciprocal, mul), as the ONNX importer
+writes it.
+
+Usage: make_ops_module.py MPQ_RUN OUT_PREFIX SEED [--softmax]
   writes OUT_PREFIX.mlir and OUT_PREFIX.x.npy (16 samples)
 """
 import json
@@ -141,6 +145,7 @@ def weights(rng, shape, bits):
 
 def main():
     mpq_run, prefix, seed = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    softmax = len(sys.argv) > 4 and sys.argv[4] == "--softmax"
     rng = np.random.default_rng(seed)
     N, C, H, W = 16, 3, 8, 8
     B = "?"
@@ -244,7 +249,18 @@ def main():
     bv = b.const(rng.integers(-200, 200, M2), "i32")
     b.emit(f"%y2 = mpq.fully_connected %y1, %mw, {bv} {{input_params = {P8}, output_params = {P9}}} : ({tensor([B, M1], 'i8')}, {tensor([M2, M1], 'f32')}, {tensor([M2], 'i32')}) -> {tensor([B, M2], 'i8')}")
     b.emit(f"%d = mpq.dequantize %y2 {{params = {P9}}} : {tensor([B, M2], 'i8')} -> {tensor([B, M2], 'f32')}")
-    b.emit(f"return %d : {tensor([B, M2], 'f32')}")
+    result = "%d"
+    if softmax:  # as the importer writes ONNX Softmax: a float island
+        f, r = tensor([B, M2], 'f32'), tensor([B, 1], 'f32')
+        b.emit(f"%mx = tosa.reduce_max %d {{axis = 1 : i32}} : ({f}) -> {r}")
+        b.emit(f"%sh = tosa.sub %d, %mx : ({f}, {r}) -> {f}")
+        b.emit(f"%ex = tosa.exp %sh : ({f}) -> {f}")
+        b.emit(f"%sm = tosa.reduce_sum %ex {{axis = 1 : i32}} : ({f}) -> {r}")
+        b.emit(f"%rc = tosa.reciprocal %sm : ({r}) -> {r}")
+        b.emit('%zs = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>')
+        b.emit(f"%pr = tosa.mul %ex, %rc, %zs : ({f}, {r}, tensor<1xi8>) -> {f}")
+        result = "%pr"
+    b.emit(f"return {result} : {tensor([B, M2], 'f32')}")
 
     module = (f"func.func @main(%x: {tensor([B, C, H, W], 'f32')}) -> {tensor([B, M2], 'f32')} {{\n"
               + "\n".join(b.lines) + "\n}\n")
