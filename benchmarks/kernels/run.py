@@ -166,6 +166,7 @@ def model_counts(bindir, work, quick):
                              "macs": macs, "insns_per_inference": per,
                              "insns_per_mac": per / macs,
                              "object_bytes": report["codegen"]["object_bytes"],
+                             "compile_seconds": report["compile_seconds"],
                              "workspace_bytes": report["codegen"]["workspace_bytes"]})
                 log(f"  {model:9} W{bits}A8 {target:11} {per / 1e6:7.3f} M insns"
                     f"/inference, {per / macs:.3f} insns/MAC")
@@ -183,12 +184,13 @@ def markdown(kr, mr):
                    f"{r['macs_per_cycle']:.1f} | {r['peak']:.0f} | "
                    f"{100 * r['of_peak']:.0f}% | {100 * own:.0f}% |")
     out += ["", "## Whole models (qemu-aarch64, dynamic instructions)", "",
-            "| model | weights | target | GEMM kernel | MACs | instructions/inference | instructions/MAC | object bytes | workspace bytes |",
-            "|---|---|---|---|---|---|---|---|---|"]
+            "| model | weights | target | GEMM kernel | MACs | instructions/inference | instructions/MAC | object bytes | workspace bytes | compile s |",
+            "|---|---|---|---|---|---|---|---|---|---|"]
     for r in mr:
         out.append(f"| {r['model']} | W{r['bits']}A8 | {r['target']} | {r['gemm']} | "
                    f"{r['macs']} | {r['insns_per_inference']:.0f} | "
-                   f"{r['insns_per_mac']:.3f} | {r['object_bytes']} | {r['workspace_bytes']} |")
+                   f"{r['insns_per_mac']:.3f} | {r['object_bytes']} | {r['workspace_bytes']} | "
+                   f"{r['compile_seconds']:.1f} |")
     return "\n".join(out) + "\n"
 
 
