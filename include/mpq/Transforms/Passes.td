@@ -74,7 +74,18 @@ def MPQQuantizePass : Pass<"mpq-quantize", "mlir::ModuleOp"> {
     Option<"biasCorrection", "bias-correction", "bool", "true",
            "add (W - Q(W)) E[x] to each channel's bias, with E[x] from "
            "calibration (mpq.mean_patch), to cancel the mean output shift "
-           "of weight quantization">
+           "of weight quantization">,
+    Option<"rounding", "rounding", "std::string", "\"nearest\"",
+           "weight rounding: nearest, or gptq (re-round each layer's "
+           "weights, scales kept, to minimise its output error on the "
+           "calibration data, with every earlier layer quantized; needs "
+           "data)">,
+    Option<"data", "data", "std::string", "\"\"",
+           "calibration samples for rounding=gptq (.npy, first dimension = "
+           "sample; the file given to --mpq-calibrate)">,
+    Option<"samples", "samples", "int64_t", "512",
+           "number of calibration samples rounding=gptq uses (the first "
+           "ones)">
   ];
   let dependentDialects = ["::mpq::MPQDialect", "::mlir::tosa::TosaDialect"];
 }
