@@ -56,6 +56,12 @@ def MPQQuantizePass : Pass<"mpq-quantize", "mlir::ModuleOp"> {
     op (`mpq.precision`) overrides the uniform widths for that op, including
     per-channel widths. Ops without an integer form (softmax, sigmoid, ...)
     stay float between `mpq.dequantize` and `mpq.quantize`.
+
+    With `rounding=gptq data=FILE.npy`, each conv and fully connected layer,
+    in order, runs the partly quantized function on the calibration samples
+    to measure E[x x^T] and E[x] of its quantized input patches, rounds its
+    weights by GPTQ (Frantar et al. 2022) at the scales chosen above, and
+    corrects its bias empirically: bias += E[W x] - E[Q(W) x_q].
   }];
   let options = [
     Option<"weightBits", "weight-bits", "unsigned", "8",
