@@ -5,7 +5,8 @@ For each model in examples/models: float top-1 on the 10,000 test images,
 then mpq-compile at W8A8, W6A8, W4A8, W3A8, W2A8 and W8A4, each with
 {minmax, mmse} clipping and {per-tensor, per-channel} weight scales,
 calibrated on the 512 bundled training images, run in mpq-run (bit-exact
-integer semantics). Writes benchmarks/out/accuracy.json, a Markdown table
+integer semantics); weights rounded by GPTQ (the default), plus ablations
+with round-to-nearest and without bias correction. Writes benchmarks/out/accuracy.json, a Markdown table
 (benchmarks/out/accuracy.md) and a plot (benchmarks/out/accuracy.png).
 
 Usage: benchmarks/accuracy/run.py [--build build] [--models a,b] [--quick]
@@ -22,8 +23,9 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 CONFIGS = [(8, 8), (6, 8), (4, 8), (3, 8), (2, 8), (8, 4)]
 METHODS = ["minmax", "mmse"]
 GRANULARITIES = ["per-tensor", "per-channel"]
-# Bias correction is on by default; these runs measure it switched off.
-ABLATION = [(4, 8), (3, 8), (2, 8)]
+# Bias correction and GPTQ rounding are on by default; these runs measure
+# each switched off (mmse, per-channel).
+ABLATION = [(8, 8), (4, 8), (3, 8), (2, 8)]
 
 
 def top1(bindir, mlir, images, labels):
@@ -56,7 +58,8 @@ def plot(results, models, out):
                 by = {(q["weight_bits"], q["act_bits"]): q["top1"] * 100
                       for q in results[n]["quantized"]
                       if q["method"] == m and q["granularity"] == g
-                      and q["bias_correction"]}
+                      and q["bias_correction"]
+                      and q.get("rounding", "gptq") == "gptq"}
                 if not all(c in by for c in a8):
                     continue
                 line, = ax.plot(xs[:-1], [by[c] for c in a8], marker="o",
@@ -101,12 +104,15 @@ def main():
                         os.path.join(ROOT, "examples", "export_fashion_mnist_npy.py"),
                         data], check=True)
     calib = os.path.join(ROOT, "examples", "data", "calib_images_512.npy")
-    runs = [(w, x, m, g, True) for (w, x) in CONFIGS for m in METHODS
+    runs = [(w, x, m, g, True, "gptq") for (w, x) in CONFIGS for m in METHODS
             for g in GRANULARITIES]
-    runs += [(w, x, "mmse", "per-channel", False) for (w, x) in ABLATION]
+    runs += [(w, x, "mmse", "per-channel", True, "nearest")
+             for (w, x) in ABLATION]
+    runs += [(w, x, "mmse", "per-channel", False, "gptq")
+             for (w, x) in ABLATION]
     if a.quick:
-        runs = [(8, 8, "mmse", "per-channel", True),
-                (4, 8, "mmse", "per-channel", True)]
+        runs = [(8, 8, "mmse", "per-channel", True, "gptq"),
+                (4, 8, "mmse", "per-channel", True, "gptq")]
     results = {}
     t0 = time.time()
     models = a.models.split(",")
@@ -123,12 +129,13 @@ def main():
         done += 1
         print(f"[{done}/{total}] {name} float: {entry['float']:.4f}",
               file=sys.stderr)
-        for (w, x, m, g, bc) in runs:
-            od = os.path.join(work, f"w{w}a{x}-{m}-{g}" + ("" if bc else "-nobc"))
+        for (w, x, m, g, bc, rnd) in runs:
+            od = os.path.join(work, f"w{w}a{x}-{m}-{g}-{rnd}" +
+                              ("" if bc else "-nobc"))
             subprocess.run([os.path.join(bindir, "mpq-compile"), onnx, "-o", od,
                             "--calib", calib, "--weight-bits", str(w),
                             "--act-bits", str(x), "--method", m,
-                            "--granularity", g,
+                            "--granularity", g, "--rounding", rnd,
                             f"--bias-correction={'true' if bc else 'false'}"],
                            check=True, capture_output=True)
             with open(os.path.join(od, "report.json")) as f:
@@ -136,12 +143,14 @@ def main():
             acc = top1(bindir, os.path.join(od, "model.mlir"), images, labels)
             entry["quantized"].append({
                 "weight_bits": w, "act_bits": x, "method": m,
-                "granularity": g, "bias_correction": bc, "top1": acc,
+                "granularity": g, "bias_correction": bc, "rounding": rnd,
+                "top1": acc,
+                "compile_seconds": round(rep["compile_seconds"], 2),
                 "delta_pt": round(100 * (acc - entry["float"]), 2),
                 "size_bytes": rep["model_size_bytes"],
                 "bops": rep["bops_per_sample"]})
             done += 1
-            print(f"[{done}/{total}] {name} W{w}A{x} {m} {g}"
+            print(f"[{done}/{total}] {name} W{w}A{x} {m} {g} {rnd}"
                   f"{'' if bc else ' no-bias-correction'}: {acc:.4f} "
                   f"({100 * (acc - entry['float']):+.2f} pt)", file=sys.stderr)
         entry["float_size_bytes"] = rep["float_model_size_bytes"]
@@ -155,17 +164,18 @@ def main():
         json.dump(results, f, indent=1)
 
     # Markdown table: one row per (config, method, granularity).
-    lines = ["| config | clipping | weights | bias corr. | " +
+    lines = ["| config | clipping | weights | rounding | bias corr. | " +
              " | ".join(f"{n} top-1 (Δ pt)" for n in models) + " |",
-             "|---|---|---|---|" + "---|" * len(models)]
-    lines.append("| float | | | | " + " | ".join(
+             "|---|---|---|---|---|" + "---|" * len(models)]
+    lines.append("| float | | | | | " + " | ".join(
         f"{100 * results[n]['float']:.2f}" for n in models) + " |")
-    for i, (w, x, m, g, bc) in enumerate(runs):
+    for i, (w, x, m, g, bc, rnd) in enumerate(runs):
         cells = []
         for n in models:
             q = results[n]["quantized"][i]
             cells.append(f"{100 * q['top1']:.2f} ({q['delta_pt']:+.2f})")
-        lines.append(f"| W{w}A{x} | {m} | {g} | {'on' if bc else 'off'} | " +
+        lines.append(f"| W{w}A{x} | {m} | {g} | {rnd} | "
+                     f"{'on' if bc else 'off'} | " +
                      " | ".join(cells) + " |")
     lines.append("")
     lines.append("| model | float size (bytes) | W8 size | W4 size | W2 size |")
@@ -175,6 +185,14 @@ def main():
                  if q["granularity"] == "per-channel"}
         lines.append(f"| {n} | {results[n]['float_size_bytes']} | {sizes[8]} | "
                      f"{sizes[4]} | {sizes[2]} |")
+    lines.append("")
+    lines.append("| model | W4A8 compile, gptq (s) | W4A8 compile, nearest (s) |")
+    lines.append("|---|---|---|")
+    for n in models:
+        t = {q["rounding"]: q["compile_seconds"] for q in results[n]["quantized"]
+             if (q["weight_bits"], q["act_bits"]) == (4, 8) and q["method"] == "mmse"
+             and q["granularity"] == "per-channel" and q["bias_correction"]}
+        lines.append(f"| {n} | {t.get('gptq', '')} | {t.get('nearest', '')} |")
     with open(os.path.join(a.out, "accuracy.md"), "w") as f:
         f.write("\n".join(lines) + "\n")
     print("\n".join(lines))

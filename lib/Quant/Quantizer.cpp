@@ -180,3 +180,114 @@ AffineQuant mpq::mmseActivationQuant(const Histogram &h, QuantRange r,
   }
   return best;
 }
+
+/// Factors a symmetric positive definite `a` ([n, n]) as U U^T with U upper
+/// triangular (a Cholesky factorisation in reverse order), in place: the
+/// upper triangle of `a` becomes U. Returns false if a pivot is not positive.
+static bool reverseCholesky(std::vector<double> &a, int64_t n) {
+  for (int64_t j = n - 1; j >= 0; --j) {
+    double *rj = &a[j * n];
+    double d = rj[j];
+    for (int64_t m = j + 1; m < n; ++m)
+      d -= rj[m] * rj[m];
+    if (!(d > 0.0))
+      return false;
+    d = std::sqrt(d);
+    rj[j] = d;
+    for (int64_t i = 0; i < j; ++i) {
+      double *ri = &a[i * n];
+      double s = ri[j];
+      for (int64_t m = j + 1; m < n; ++m)
+        s -= ri[m] * rj[m];
+      ri[j] = s / d;
+    }
+  }
+  return true;
+}
+
+bool mpq::gptqRound(llvm::ArrayRef<float> w, int64_t k,
+                    llvm::ArrayRef<double> h, llvm::ArrayRef<double> scales,
+                    llvm::ArrayRef<QuantRange> ranges,
+                    llvm::MutableArrayRef<int8_t> codes, double damp) {
+  int64_t rows = k ? int64_t(w.size()) / k : 0;
+  if (!rows || int64_t(h.size()) != k * k ||
+      int64_t(scales.size()) != rows || int64_t(ranges.size()) != rows ||
+      codes.size() != w.size())
+    return false;
+  double meanDiag = 0.0;
+  for (int64_t i = 0; i < k; ++i)
+    meanDiag += h[i * k + i];
+  meanDiag /= double(k);
+  if (!(meanDiag > 0.0))
+    return false;
+  // U with H^-1 = U^T U, U upper: H = V V^T (V upper) gives U = V^-1. GPTQ
+  // rounds column i, then moves the remaining columns by -err_i U[i, j>i] /
+  // U[i, i], which is the least-squares compensation under H.
+  std::vector<double> u;
+  bool ok = false;
+  for (int attempt = 0; attempt < 4 && !ok; ++attempt, damp *= 10.0) {
+    u.assign(h.begin(), h.end());
+    for (int64_t i = 0; i < k; ++i)
+      u[i * k + i] = (h[i * k + i] > 0.0 ? h[i * k + i] : meanDiag) +
+                     damp * meanDiag;
+    ok = reverseCholesky(u, k);
+  }
+  if (!ok)
+    return false;
+  // Invert V (upper triangular) in place, row by row from the bottom:
+  // row i of V^-1 needs only the rows below it.
+  std::vector<double> inv(k * k, 0.0);
+  for (int64_t i = k - 1; i >= 0; --i) {
+    double *ri = &inv[i * k];
+    const double *vi = &u[i * k];
+    ri[i] = 1.0 / vi[i];
+    // (V^-1)[i, c] = -(sum_{m=i+1..c} V[i, m] (V^-1)[m, c]) / V[i, i].
+    for (int64_t m = i + 1; m < k; ++m) {
+      double f = vi[m];
+      if (f == 0.0)
+        continue;
+      const double *rm = &inv[m * k];
+      for (int64_t c = m; c < k; ++c)
+        ri[c] -= f * rm[c];
+    }
+    for (int64_t c = i + 1; c < k; ++c)
+      ri[c] *= ri[i];
+  }
+  std::vector<double> row(k);
+  for (int64_t r = 0; r < rows; ++r) {
+    for (int64_t i = 0; i < k; ++i)
+      row[i] = w[r * k + i];
+    double s = scales[r];
+    QuantRange q = ranges[r];
+    for (int64_t i = 0; i < k; ++i) {
+      double c = std::clamp(std::nearbyint(row[i] / s), double(q.qmin),
+                            double(q.qmax));
+      codes[r * k + i] = int8_t(c);
+      const double *ui = &inv[i * k];
+      double err = (row[i] - s * c) / ui[i];
+      for (int64_t j = i + 1; j < k; ++j)
+        row[j] -= err * ui[j];
+    }
+  }
+  return true;
+}
+
+double mpq::outputError(llvm::ArrayRef<float> w, int64_t k,
+                        llvm::ArrayRef<double> h,
+                        llvm::ArrayRef<double> scales,
+                        llvm::ArrayRef<int8_t> codes) {
+  int64_t rows = int64_t(w.size()) / k;
+  double total = 0.0;
+  std::vector<double> e(k);
+  for (int64_t r = 0; r < rows; ++r) {
+    for (int64_t i = 0; i < k; ++i)
+      e[i] = double(w[r * k + i]) - scales[r] * double(codes[r * k + i]);
+    for (int64_t i = 0; i < k; ++i) {
+      double acc = 0.0;
+      for (int64_t j = 0; j < k; ++j)
+        acc += h[i * k + j] * e[j];
+      total += e[i] * acc;
+    }
+  }
+  return total;
+}

@@ -10,6 +10,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "mpq/Dialect/MPQ/IR/MPQOps.h"
+#include "mpq/Executor/Executor.h"
+#include "mpq/Executor/Npy.h"
 #include "mpq/Quant/IntegerSemantics.h"
 #include "mpq/Quant/Quantizer.h"
 #include "mpq/Transforms/Passes.h"
@@ -46,6 +48,22 @@ struct QWeight : QValue {
   SmallVector<int8_t> codes;
 };
 
+/// Statistics of a layer's quantized input, measured on calibration data
+/// with every earlier layer already quantized: per group of a grouped conv,
+/// H = E[p p^T] and E[p] over the input patches p ([KH*KW*Cg], or [K] for a
+/// fully connected layer).
+struct InputMoments {
+  int64_t k = 0;
+  SmallVector<std::vector<double>> h, mean;
+};
+
+/// Where a layer's input patches come from.
+struct PatchGeometry {
+  bool conv = false;
+  int64_t kh = 1, kw = 1, cg = 0, groups = 1;
+  int64_t pad[4] = {0, 0, 0, 0}, stride[2] = {1, 1}, dil[2] = {1, 1};
+};
+
 /// Widths chosen for one op: from its #mpq.precision or the pass options.
 struct Widths {
   unsigned weightBits, actBits;
@@ -56,10 +74,11 @@ class QuantizeImpl {
 public:
   QuantizeImpl(func::FuncOp fn, unsigned weightBits, unsigned actBits,
                bool perChannel, bool mmse, bool outputObjective,
-               bool biasCorrection)
+               bool biasCorrection, const Tensor *calibData)
       : fn(fn), b(fn.getContext()), defaultWeightBits(weightBits),
         defaultActBits(actBits), perChannel(perChannel), mmse(mmse),
-        outputObjective(outputObjective), biasCorrection(biasCorrection) {}
+        outputObjective(outputObjective), biasCorrection(biasCorrection),
+        calibData(calibData) {}
 
   LogicalResult run();
 
@@ -85,7 +104,14 @@ private:
   /// returns the codes' SSA value and their parameters.
   FailureOr<QWeight> quantizeWeights(Operation *op, ArrayRef<float> w,
                                     ArrayRef<int64_t> shape,
-                                    const Widths &widths, int64_t groups);
+                                    const Widths &widths, int64_t groups,
+                                    const InputMoments *moments);
+  /// Runs the function on the calibration data and measures the moments of
+  /// the patches `geometry` cuts from `codes` (the quantized input of
+  /// `op`, dequantized with `params`).
+  FailureOr<InputMoments> measureInput(Operation *op, Value codes,
+                                       QuantParamsAttr params,
+                                       const PatchGeometry &geometry);
   /// Per-element importance E[x^2] of row `row` of a [O, K] weight with
   /// `groups` groups, from the op's mpq.mean_sq_patch; empty if unknown.
   SmallVector<float> importanceOf(Operation *op, int64_t row, int64_t o,
@@ -94,9 +120,11 @@ private:
                   QuantParamsAttr w);
   /// Bias correction: bias[o] += sum_k (W - Q(W))[o, k] * E[x][k], with
   /// E[x] from the op's mpq.mean_patch ([spatial * channels]); `groups`
-  /// splits the channels as in a grouped conv.
+  /// splits the channels as in a grouped conv. Given `moments` of the
+  /// quantized input, Q(W) multiplies their mean E[x_q] instead.
   void correctBias(Operation *op, MutableArrayRef<float> bias,
-                   ArrayRef<float> w, const QWeight &qw, int64_t groups);
+                   ArrayRef<float> w, const QWeight &qw, int64_t groups,
+                   const InputMoments *moments);
   LogicalResult checkAccumulator(Operation *op, QuantParamsAttr in,
                                  QuantParamsAttr w, int64_t depth,
                                  ArrayRef<int8_t> codes);
@@ -133,6 +161,8 @@ private:
   OpBuilder b;
   unsigned defaultWeightBits, defaultActBits;
   bool perChannel, mmse, outputObjective, biasCorrection;
+  /// Calibration samples for GPTQ rounding (null: round to nearest).
+  const Tensor *calibData;
   llvm::DenseMap<Value, QValue> twins;
   llvm::SmallPtrSet<Operation *, 16> fused;
   /// The mpq.quantize ops this pass created: they keep reading the float
@@ -249,7 +279,8 @@ FailureOr<QWeight> QuantizeImpl::quantizeWeights(Operation *op,
                                                 ArrayRef<float> w,
                                                 ArrayRef<int64_t> shape,
                                                 const Widths &widths,
-                                                int64_t groups) {
+                                                int64_t groups,
+                                                const InputMoments *moments) {
   Location loc = op->getLoc();
   int64_t o = shape[0];
   int64_t k = int64_t(w.size()) / o;
@@ -286,6 +317,25 @@ FailureOr<QWeight> QuantizeImpl::quantizeWeights(Operation *op,
     if (d.size() != w.size())
       d.clear();
     scales.push_back(quantRow(w, widths.weightBits, codes, d));
+  }
+  if (moments && moments->k == k &&
+      int64_t(moments->h.size()) == groups) {
+    // GPTQ: keep the scales, re-round each group's rows against the
+    // measured input moments.
+    int64_t og = o / groups;
+    for (int64_t g = 0; g < groups; ++g) {
+      SmallVector<double> s;
+      SmallVector<QuantRange> ranges;
+      for (int64_t r = g * og; r < (g + 1) * og; ++r) {
+        s.push_back(scales[byChannel ? r : 0]);
+        ranges.push_back(QuantRange::get(
+            widths.channelBits ? unsigned(widths.channelBits[r])
+                               : widths.weightBits,
+            true, true));
+      }
+      gptqRound(w.slice(g * og * k, og * k), k, moments->h[g], s, ranges,
+                MutableArrayRef<int8_t>(codes).slice(g * og * k, og * k));
+    }
   }
   unsigned bits = widths.weightBits;
   SmallVector<int64_t> zps(scales.size(), 0);
@@ -328,7 +378,7 @@ Value QuantizeImpl::biasConst(Location loc, ArrayRef<float> bias,
 
 void QuantizeImpl::correctBias(Operation *op, MutableArrayRef<float> bias,
                                ArrayRef<float> w, const QWeight &qw,
-                               int64_t groups) {
+                               int64_t groups, const InputMoments *moments) {
   auto mean = op->getAttrOfType<DenseElementsAttr>("mpq.mean_patch");
   if (!biasCorrection || !mean)
     return;
@@ -341,16 +391,127 @@ void QuantizeImpl::correctBias(Operation *op, MutableArrayRef<float> bias,
   int64_t channels = cg * groups;
   if (int64_t(m.size()) != (k / cg) * channels)
     return; // stale statistics: leave the bias alone
+  // With measured input moments (rounding=gptq) the correction is
+  // empirical: E[W x] - E[Q(W) x_q], with x_q the input as the quantized
+  // layers before this one compute it, so it also absorbs their mean shift.
+  bool useQ = moments && moments->k == k &&
+              int64_t(moments->mean.size()) == groups;
   for (int64_t r = 0; r < o; ++r) {
     double scale = qw.params.getScale()[qw.params.isPerAxis() ? r : 0];
     int64_t g = r / og;
     double delta = 0.0;
     for (int64_t i = 0; i < k; ++i) {
-      double err = double(w[r * k + i]) - scale * double(codes[r * k + i]);
-      delta += err * double(m[(i / cg) * channels + g * cg + i % cg]);
+      double mf = double(m[(i / cg) * channels + g * cg + i % cg]);
+      double mq = useQ ? moments->mean[g][i] : mf;
+      delta += double(w[r * k + i]) * mf -
+               scale * double(codes[r * k + i]) * mq;
     }
     bias[r] += float(delta);
   }
+}
+
+FailureOr<InputMoments>
+QuantizeImpl::measureInput(Operation *op, Value codes, QuantParamsAttr params,
+                           const PatchGeometry &geo) {
+  InputMoments mom;
+  int64_t kk = geo.kh * geo.kw * geo.cg;
+  mom.k = kk;
+  mom.h.assign(geo.groups, std::vector<double>(kk * kk, 0.0));
+  mom.mean.assign(geo.groups, std::vector<double>(kk, 0.0));
+  double scale = params.getScale()[0];
+  int64_t zp = params.getZeroPoint()[0];
+  int64_t count = 0;
+  std::vector<double> patch(kk);
+  std::vector<int64_t> nz;
+  auto addPatch = [&](int64_t g) {
+    nz.clear();
+    for (int64_t i = 0; i < kk; ++i)
+      if (patch[i] != 0.0)
+        nz.push_back(i);
+    std::vector<double> &h = mom.h[g];
+    std::vector<double> &mean = mom.mean[g];
+    for (size_t a = 0; a < nz.size(); ++a) {
+      double pa = patch[nz[a]];
+      mean[nz[a]] += pa;
+      double *row = &h[nz[a] * kk];
+      for (size_t c = a; c < nz.size(); ++c)
+        row[nz[c]] += pa * patch[nz[c]];
+    }
+  };
+  auto observe = [&](Value v, const Tensor &t) {
+    if (v != codes || t.getKind() != ElementKind::I32)
+      return;
+    const int32_t *x = t.getData<int32_t>();
+    auto deq = [&](int64_t idx) { return scale * double(x[idx] - zp); };
+    if (!geo.conv) {
+      int64_t rows = t.getDimSize(0), per = t.getNumElements() / rows;
+      if (per != kk)
+        return;
+      for (int64_t r = 0; r < rows; ++r) {
+        for (int64_t i = 0; i < kk; ++i)
+          patch[i] = deq(r * kk + i);
+        addPatch(0);
+      }
+      count += rows;
+      return;
+    }
+    if (t.getRank() != 4)
+      return;
+    int64_t n = t.getDimSize(0), ih = t.getDimSize(1), iw = t.getDimSize(2),
+            c = t.getDimSize(3);
+    if (c != geo.cg * geo.groups)
+      return;
+    int64_t oh = (ih + geo.pad[0] + geo.pad[1] - geo.dil[0] * (geo.kh - 1) -
+                  1) / geo.stride[0] + 1;
+    int64_t ow = (iw + geo.pad[2] + geo.pad[3] - geo.dil[1] * (geo.kw - 1) -
+                  1) / geo.stride[1] + 1;
+    for (int64_t s = 0; s < n; ++s)
+      for (int64_t y = 0; y < oh; ++y)
+        for (int64_t xo = 0; xo < ow; ++xo)
+          for (int64_t g = 0; g < geo.groups; ++g) {
+            for (int64_t ky = 0; ky < geo.kh; ++ky)
+              for (int64_t kx = 0; kx < geo.kw; ++kx) {
+                int64_t iy = y * geo.stride[0] - geo.pad[0] + ky * geo.dil[0];
+                int64_t ix = xo * geo.stride[1] - geo.pad[2] + kx * geo.dil[1];
+                bool inside = iy >= 0 && iy < ih && ix >= 0 && ix < iw;
+                for (int64_t ci = 0; ci < geo.cg; ++ci)
+                  patch[(ky * geo.kw + kx) * geo.cg + ci] =
+                      inside ? deq(((s * ih + iy) * iw + ix) * c +
+                                   g * geo.cg + ci)
+                             : 0.0;
+              }
+            addPatch(g);
+          }
+    count += n * oh * ow;
+  };
+  {
+    // The function now holds the float graph and the integer ops built so
+    // far; running it computes this layer's input through the quantized
+    // layers before it.
+    Executor exec(fn->getParentOfType<ModuleOp>());
+    exec.setObserver(observe);
+    int64_t n = calibData->getDimSize(0);
+    for (int64_t begin = 0; begin < n; begin += 128) {
+      Tensor chunk = calibData->sliceDim0(begin, std::min(n, begin + 128));
+      if (failed(exec.run(fn, {chunk})))
+        return op->emitError() << "could not run the partly quantized "
+                                  "function on the calibration data";
+    }
+  }
+  if (!count)
+    return op->emitError() << "the calibration run never computed this "
+                              "layer's quantized input";
+  for (int64_t g = 0; g < geo.groups; ++g) {
+    std::vector<double> &h = mom.h[g];
+    for (int64_t i = 0; i < kk; ++i) {
+      mom.mean[g][i] /= double(count);
+      for (int64_t j = i; j < kk; ++j) {
+        h[i * kk + j] /= double(count);
+        h[j * kk + i] = h[i * kk + j];
+      }
+    }
+  }
+  return mom;
 }
 
 LogicalResult QuantizeImpl::checkAccumulator(Operation *op,
@@ -442,14 +603,34 @@ LogicalResult QuantizeImpl::quantizeConv(Operation *op) {
   FailureOr<QuantParamsAttr> outP = actParams(out, widths.actBits, loc);
   if (failed(outP))
     return failure();
+  std::optional<InputMoments> moments;
+  if (calibData) {
+    PatchGeometry geo;
+    geo.conv = true;
+    geo.kh = shape[1];
+    geo.kw = shape[2];
+    geo.cg = shape[3];
+    geo.groups = groups;
+    auto get = [&](StringRef name) {
+      return op->getAttrOfType<DenseI64ArrayAttr>(name).asArrayRef();
+    };
+    llvm::copy(get("pad"), geo.pad);
+    llvm::copy(get("stride"), geo.stride);
+    llvm::copy(get("dilation"), geo.dil);
+    FailureOr<InputMoments> m = measureInput(op, x->value, x->params, geo);
+    if (failed(m))
+      return failure();
+    moments = std::move(*m);
+  }
   b.setInsertionPoint(op);
-  FailureOr<QWeight> qw = quantizeWeights(op, ohwi, shape, widths, groups);
+  FailureOr<QWeight> qw = quantizeWeights(op, ohwi, shape, widths, groups,
+                                          moments ? &*moments : nullptr);
   if (failed(qw))
     return failure();
   if (failed(checkAccumulator(op, x->params, qw->params,
                               shape[1] * shape[2] * shape[3], qw->codes)))
     return failure();
-  correctBias(op, *bias, ohwi, *qw, groups);
+  correctBias(op, *bias, ohwi, *qw, groups, moments ? &*moments : nullptr);
   Value qb = biasConst(loc, *bias, x->params, qw->params);
   auto [lo, hi] = clampAttrs(clamp, *outP);
   auto get = [&](StringRef name) {
@@ -531,13 +712,23 @@ LogicalResult QuantizeImpl::quantizeFullyConnected(tosa::MatMulOp op) {
   FailureOr<QuantParamsAttr> outP = actParams(out, widths.actBits, loc);
   if (failed(outP))
     return failure();
+  std::optional<InputMoments> moments;
+  if (calibData) {
+    PatchGeometry geo;
+    geo.cg = k;
+    FailureOr<InputMoments> m = measureInput(op, x->value, x->params, geo);
+    if (failed(m))
+      return failure();
+    moments = std::move(*m);
+  }
   b.setInsertionPoint(chain.back());
-  FailureOr<QWeight> qw = quantizeWeights(op, wt, {n, k}, widths, 1);
+  FailureOr<QWeight> qw = quantizeWeights(op, wt, {n, k}, widths, 1,
+                                          moments ? &*moments : nullptr);
   if (failed(qw))
     return failure();
   if (failed(checkAccumulator(op, x->params, qw->params, k, qw->codes)))
     return failure();
-  correctBias(op, bias, wt, *qw, 1);
+  correctBias(op, bias, wt, *qw, 1, moments ? &*moments : nullptr);
   Value qb = biasConst(loc, bias, x->params, qw->params);
   auto [lo, hi] = clampAttrs(clamp, *outP);
   Value fc = FullyConnectedOp::create(b, loc, intType(out, b.getI8Type()),
@@ -779,6 +970,40 @@ struct MPQQuantizePass : public mpq::impl::MPQQuantizePassBase<MPQQuantizePass> 
                          << std::string(weightMethod) << "'";
       return signalPassFailure();
     }
+    if (rounding != "nearest" && rounding != "gptq") {
+      module.emitError() << "rounding must be nearest or gptq, got '"
+                         << std::string(rounding) << "'";
+      return signalPassFailure();
+    }
+    std::optional<Tensor> calib;
+    if (rounding == "gptq") {
+      if (std::string(data).empty()) {
+        module.emitError() << "rounding=gptq needs the calibration data: "
+                              "--mpq-quantize=\"rounding=gptq data=FILE.npy\"";
+        return signalPassFailure();
+      }
+      if (samples < 1) {
+        module.emitError() << "samples must be positive, got "
+                           << int64_t(samples);
+        return signalPassFailure();
+      }
+      llvm::Expected<Tensor> loaded = readNpyFile(data);
+      if (!loaded) {
+        module.emitError() << "calibration data: "
+                           << llvm::toString(loaded.takeError());
+        return signalPassFailure();
+      }
+      if (loaded->getKind() != ElementKind::F32 || loaded->getRank() < 1 ||
+          loaded->getShape()[0] < 1) {
+        module.emitError() << "calibration data " << std::string(data)
+                           << " must be a float32 array with at least one "
+                              "sample, got "
+                           << loaded->getTypeString();
+        return signalPassFailure();
+      }
+      calib = loaded->sliceDim0(
+          0, std::min<int64_t>(samples, loaded->getShape()[0]));
+    }
     for (auto fn : module.getOps<func::FuncOp>()) {
       if (fn.isExternal())
         continue;
@@ -786,9 +1011,20 @@ struct MPQQuantizePass : public mpq::impl::MPQQuantizePassBase<MPQQuantizePass> 
         fn.emitError("mpq-quantize expects single-block functions");
         return signalPassFailure();
       }
+      if (calib) {
+        if (fn.getNumArguments() != 1) {
+          fn.emitError() << "rounding=gptq feeds one input tensor, but @"
+                         << fn.getName() << " takes "
+                         << fn.getNumArguments();
+          return signalPassFailure();
+        }
+        Executor check(module);
+        if (failed(check.verifyInputs(fn, {calib->sliceDim0(0, 1)})))
+          return signalPassFailure();
+      }
       QuantizeImpl impl(fn, weightBits, actBits, granularity == "per-channel",
                         weightMethod == "mmse", weightObjective == "output",
-                        biasCorrection);
+                        biasCorrection, calib ? &*calib : nullptr);
       if (failed(impl.run()))
         return signalPassFailure();
     }

@@ -3,7 +3,8 @@
 //   mpq-compile MODEL.onnx -o OUTDIR --calib X.npy [--labels Y.npy]
 //               [--strategy uniform] [--weight-bits N] [--act-bits N]
 //               [--granularity per-channel|per-tensor] [--method mmse|minmax|
-//               percentile] [--samples N] [--name PREFIX] [--target NAME]
+//               percentile] [--rounding gptq|nearest] [--samples N]
+//               [--name PREFIX] [--target NAME]
 //
 // Imports the model, calibrates it, quantizes it, and writes
 // OUTDIR/model.mlir (runnable with mpq-run) and OUTDIR/report.json. Outputs
@@ -85,6 +86,13 @@ cl::opt<std::string> weightObjective(
     cl::desc("what MMSE weight clipping minimises: weight (default) or "
              "output (E[x^2]-weighted error)"),
     cl::init("weight"), cl::cat(category));
+cl::opt<std::string> rounding(
+    "rounding",
+    cl::desc("weight rounding: gptq (default: round each layer's weights "
+             "to minimise its output error on the calibration data, with "
+             "the layers before it quantized; bias correction then uses the "
+             "quantized inputs' mean) or nearest"),
+    cl::init("gptq"), cl::cat(category));
 cl::opt<unsigned> samples("samples", cl::desc("calibration samples to use"),
                           cl::init(512), cl::cat(category));
 cl::opt<std::string> budget("budget",
@@ -220,6 +228,8 @@ int main(int argc, char **argv) {
     return fail("--samples must be positive");
   if (weightObjective != "output" && weightObjective != "weight")
     return fail("--weight-objective must be output or weight");
+  if (rounding != "nearest" && rounding != "gptq")
+    return fail("--rounding must be nearest or gptq");
 
   // Validate the data files before doing any work.
   Expected<mpq::Tensor> calib = mpq::readNpyFile(calibFile);
@@ -277,6 +287,9 @@ int main(int argc, char **argv) {
   quantOpts.weightMethod = method == "minmax" ? "maxabs" : "mmse";
   quantOpts.weightObjective = weightObjective;
   quantOpts.biasCorrection = biasCorrection;
+  quantOpts.rounding = rounding;
+  quantOpts.data = calibFile;
+  quantOpts.samples = samples;
   pm.addPass(mpq::createMPQQuantizePass(quantOpts));
   progress("calibrating on " + Twine(std::min<int64_t>(
                                    samples, calib->getShape()[0])) +
@@ -322,6 +335,7 @@ int main(int argc, char **argv) {
   report["method"] = std::string(method);
   report["bias_correction"] = bool(biasCorrection);
   report["weight_objective"] = std::string(weightObjective);
+  report["rounding"] = std::string(rounding);
   report["calibration_samples"] =
       std::min<int64_t>(samples, calib->getShape()[0]);
   report["model_size_bytes"] = (sizeBits + 7) / 8;

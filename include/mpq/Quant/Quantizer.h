@@ -57,6 +57,25 @@ AffineQuant weightedMmseQuant(llvm::ArrayRef<float> w, llvm::ArrayRef<float> d,
 /// point.
 AffineQuant rangeQuant(double lo, double hi, QuantRange r, bool symmetric);
 
+/// GPTQ rounding (Frantar et al. 2022, "OPTQ"): turns `w` ([rows, k],
+/// row-major) into codes with fixed per-row `scales` and `ranges`, rounding
+/// one column at a time and spreading each column's rounding error over the
+/// columns not rounded yet so as to minimise each row's output error
+/// (w - s c)^T H (w - s c), with H = E[x x^T] ([k, k], row-major) the second
+/// moment of the layer's input. `damp` * mean(diag H) is added to the
+/// diagonal first (inputs that are always zero get a unit diagonal). With
+/// a diagonal H this is round to nearest. Returns false, leaving `codes`
+/// alone, if H is not positive definite even after damping.
+bool gptqRound(llvm::ArrayRef<float> w, int64_t k, llvm::ArrayRef<double> h,
+               llvm::ArrayRef<double> scales, llvm::ArrayRef<QuantRange> ranges,
+               llvm::MutableArrayRef<int8_t> codes, double damp = 0.01);
+
+/// The output error sum_rows (w - s c)^T H (w - s c) of `codes` (as in
+/// gptqRound, without damping).
+double outputError(llvm::ArrayRef<float> w, int64_t k,
+                   llvm::ArrayRef<double> h, llvm::ArrayRef<double> scales,
+                   llvm::ArrayRef<int8_t> codes);
+
 /// A histogram of activation values over a fixed range.
 class Histogram {
 public:

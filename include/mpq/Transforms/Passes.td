@@ -56,6 +56,12 @@ def MPQQuantizePass : Pass<"mpq-quantize", "mlir::ModuleOp"> {
     op (`mpq.precision`) overrides the uniform widths for that op, including
     per-channel widths. Ops without an integer form (softmax, sigmoid, ...)
     stay float between `mpq.dequantize` and `mpq.quantize`.
+
+    With `rounding=gptq data=FILE.npy`, each conv and fully connected layer,
+    in order, runs the partly quantized function on the calibration samples
+    to measure E[x x^T] and E[x] of its quantized input patches, rounds its
+    weights by GPTQ (Frantar et al. 2022) at the scales chosen above, and
+    corrects its bias empirically: bias += E[W x] - E[Q(W) x_q].
   }];
   let options = [
     Option<"weightBits", "weight-bits", "unsigned", "8",
@@ -74,7 +80,18 @@ def MPQQuantizePass : Pass<"mpq-quantize", "mlir::ModuleOp"> {
     Option<"biasCorrection", "bias-correction", "bool", "true",
            "add (W - Q(W)) E[x] to each channel's bias, with E[x] from "
            "calibration (mpq.mean_patch), to cancel the mean output shift "
-           "of weight quantization">
+           "of weight quantization">,
+    Option<"rounding", "rounding", "std::string", "\"nearest\"",
+           "weight rounding: nearest, or gptq (re-round each layer's "
+           "weights, scales kept, to minimise its output error on the "
+           "calibration data, with every earlier layer quantized; needs "
+           "data)">,
+    Option<"data", "data", "std::string", "\"\"",
+           "calibration samples for rounding=gptq (.npy, first dimension = "
+           "sample; the file given to --mpq-calibrate)">,
+    Option<"samples", "samples", "int64_t", "512",
+           "number of calibration samples rounding=gptq uses (the first "
+           "ones)">
   ];
   let dependentDialects = ["::mpq::MPQDialect", "::mlir::tosa::TosaDialect"];
 }
