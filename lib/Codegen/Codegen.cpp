@@ -13,10 +13,11 @@
 using namespace mlir;
 using namespace mpq;
 
-FailureOr<ArtifactInfo>
-mpq::generateArtifacts(ModuleOp quantized, const TargetDescription &target,
-                       StringRef targetsDir, StringRef name, StringRef dir,
-                       StringRef asmPath) {
+FailureOr<ArtifactInfo> mpq::generateArtifacts(ModuleOp quantized,
+                                               const TargetDescription &target,
+                                               StringRef targetsDir,
+                                               StringRef name, StringRef dir,
+                                               StringRef asmPath) {
   OwningOpRef<ModuleOp> module = quantized.clone();
   PassManager pm(module->getContext());
   MPQLowerToNeonPassOptions opts;
@@ -50,17 +51,17 @@ mpq::generateArtifacts(ModuleOp quantized, const TargetDescription &target,
   SmallString<256> obj(dir), hdr(dir);
   llvm::sys::path::append(obj, "model.o");
   llvm::sys::path::append(hdr, "model.h");
-  if (failed(write(obj, [&](llvm::raw_fd_ostream &os) {
-        return emitCodegenFile(*module, target, CodegenFileKind::Object,
-                               os);
-      })) ||
+  if (failed(write(obj,
+                   [&](llvm::raw_fd_ostream &os) {
+                     return emitCodegenFile(*module, target,
+                                            CodegenFileKind::Object, os);
+                   })) ||
       failed(write(hdr, [&](llvm::raw_fd_ostream &os) {
         return emitCHeader(*module, os);
       })))
     return failure();
   if (!asmPath.empty() && failed(write(asmPath, [&](llvm::raw_fd_ostream &os) {
-        return emitCodegenFile(*module, target, CodegenFileKind::Assembly,
-                               os);
+        return emitCodegenFile(*module, target, CodegenFileKind::Assembly, os);
       })))
     return failure();
   uint64_t size = 0;

@@ -33,8 +33,8 @@ TEST(WeightPanel, LowBitPanelsDecodeToTheCanonicalPanel) {
        {NeonKernelKind::Smlal, NeonKernelKind::Sdot, NeonKernelKind::Smmla}) {
     std::unique_ptr<GemmMicrokernel> kernel = createNeonMicrokernel(kind);
     int64_t nr = kernel->nr();
-    for (auto [n, k] : {std::pair<int64_t, int64_t>{10, 9}, {16, 32},
-                        {37, 70}, {64, 256}})
+    for (auto [n, k] :
+         {std::pair<int64_t, int64_t>{10, 9}, {16, 32}, {37, 70}, {64, 256}})
       for (unsigned container : {4u, 2u}) {
         SmallVector<int8_t> w = randomCodes(rng, n * k, container);
         SmallVector<int8_t> canon = kernel->packWeights(w, n, k, {8, false});
@@ -49,8 +49,10 @@ TEST(WeightPanel, LowBitPanelsDecodeToTheCanonicalPanel) {
           for (int64_t j = 0; j < loads; ++j)
             for (int64_t phi = 0; phi < fields; ++phi)
               for (int64_t i = 0; i < 16; ++i) {
-                uint8_t byte = uint8_t(packed[s * stepBytes / fields + j * 16 + i]);
-                int field = (byte >> (phi * container)) & ((1 << container) - 1);
+                uint8_t byte =
+                    uint8_t(packed[s * stepBytes / fields + j * 16 + i]);
+                int field =
+                    (byte >> (phi * container)) & ((1 << container) - 1);
                 if (field >= (1 << (container - 1)))
                   field -= 1 << container; // sign-extend
                 int8_t want = canon[s * stepBytes + (j + phi * loads) * 16 + i];

@@ -30,7 +30,8 @@ using namespace mpq;
 GemmMicrokernel::~GemmMicrokernel() = default;
 
 SmallVector<int8_t> GemmMicrokernel::packWeights(ArrayRef<int8_t> w, int64_t n,
-                                             int64_t k, WeightFormat f) const {
+                                                 int64_t k,
+                                                 WeightFormat f) const {
   int64_t kp = llvm::alignTo(k, kAlign());
   int64_t blocks = llvm::divideCeil(n, nr()), canonBlock = nr() * kp;
   SmallVector<int8_t> canon(blocks * canonBlock, 0);
@@ -64,8 +65,8 @@ SmallVector<int8_t> GemmMicrokernel::packWeights(ArrayRef<int8_t> w, int64_t n,
 std::pair<Value, Value> GemmMicrokernel::loadPair(ImplicitLocOpBuilder &b,
                                                   Value mem, Value at) const {
   auto v16i8 = VectorType::get({16}, b.getI8Type());
-  Value next = b.createOrFold<arith::AddIOp>(
-      at, arith::ConstantIndexOp::create(b, 16));
+  Value next =
+      b.createOrFold<arith::AddIOp>(at, arith::ConstantIndexOp::create(b, 16));
   return {vector::LoadOp::create(b, v16i8, mem, ValueRange{at}),
           vector::LoadOp::create(b, v16i8, mem, ValueRange{next})};
 }
@@ -89,10 +90,10 @@ SmallVector<Value> GemmMicrokernel::loadWeightStep(ImplicitLocOpBuilder &b,
   SmallVector<Value> regs(nr());
   SmallVector<Value> raw;
   for (int64_t j = 0; j < loads; j += 2) {
-    auto [l0, l1] = loadPair(
-        b, w,
-        b.createOrFold<arith::AddIOp>(
-            at, arith::ConstantIndexOp::create(b, j * 16)));
+    auto [l0, l1] =
+        loadPair(b, w,
+                 b.createOrFold<arith::AddIOp>(
+                     at, arith::ConstantIndexOp::create(b, j * 16)));
     raw.append({l0, l1});
   }
   for (int64_t j = 0; j < loads; ++j) {
@@ -174,8 +175,8 @@ SmallVector<int64_t> stridesOf(ArrayRef<int64_t> shape) {
 Value cst(ImplicitLocOpBuilder &b, Type t, int64_t v) {
   if (auto vt = dyn_cast<VectorType>(t))
     return arith::ConstantOp::create(
-        b, vt, DenseElementsAttr::get(
-                   vt, b.getIntegerAttr(vt.getElementType(), v)));
+        b, vt,
+        DenseElementsAttr::get(vt, b.getIntegerAttr(vt.getElementType(), v)));
   return arith::ConstantOp::create(b, t, b.getIntegerAttr(t, v));
 }
 
@@ -391,6 +392,16 @@ struct Storage {
   bool isSigned = true;
 };
 
+/// A conv (groups = 1) or FC as C[m x n] = A[m x k] * W^T.
+struct GemmLayer {
+  Operation *op;
+  int64_t m, n, k;
+  SmallVector<WeightTerm> terms;
+  SmallVector<int32_t> bias;
+  QuantParamsAttr in, out;
+  Range range;
+};
+
 class Lowering {
 public:
   Lowering(ModuleOp module, func::FuncOp entry,
@@ -424,14 +435,6 @@ private:
   LogicalResult emitFloatUnary(Operation *op, ImplicitLocOpBuilder &b);
   LogicalResult emitFloatReduce(Operation *op, ImplicitLocOpBuilder &b);
 
-  struct GemmLayer {
-    Operation *op;
-    int64_t m, n, k;
-    SmallVector<WeightTerm> terms;
-    SmallVector<int32_t> bias;
-    QuantParamsAttr in, out;
-    Range range;
-  };
   /// C = A * W^T for a conv (im2col tiles) or FC (rows read in place);
   /// `packA` fills the scratch tile for rows [m0, m0 + rows) and returns the
   /// memref, base and row stride to read them from.
@@ -530,9 +533,8 @@ LogicalResult Lowering::plan() {
   SmallVector<Live> live;
   auto allocate = [&](int64_t bytes, int64_t last) {
     bytes = llvm::alignTo(std::max<int64_t>(bytes, 1), kBufferAlign);
-    llvm::sort(live, [](const Live &a, const Live &b) {
-      return a.begin < b.begin;
-    });
+    llvm::sort(live,
+               [](const Live &a, const Live &b) { return a.begin < b.begin; });
     int64_t at = 0;
     for (const Live &l : live) {
       if (l.begin - at >= bytes)
@@ -558,9 +560,8 @@ LogicalResult Lowering::plan() {
       int64_t bytes = numElements(*shape) * *eb;
       bytesOf[r] = bytes;
       // A result nobody reads still needs a place to be written.
-      offsetOf[r] = allocate(bytes, lastUse.lookup(r) > now
-                                        ? lastUse.lookup(r)
-                                        : now);
+      offsetOf[r] =
+          allocate(bytes, lastUse.lookup(r) > now ? lastUse.lookup(r) : now);
     }
     FailureOr<int64_t> s = scratchBytes(o);
     if (failed(s))
@@ -601,8 +602,8 @@ Value Lowering::global(ImplicitLocOpBuilder &b, StringRef kind, Type elem,
     ints.push_back(APInt(elem.getIntOrFloatBitWidth(), uint64_t(v), true));
   if (ints.empty())
     ints.push_back(APInt(elem.getIntOrFloatBitWidth(), 0));
-  std::string name =
-      opts.symbolPrefix + "_" + kind.str() + "_" + std::to_string(globalCounter++);
+  std::string name = opts.symbolPrefix + "_" + kind.str() + "_" +
+                     std::to_string(globalCounter++);
   OpBuilder mb(module.getContext());
   mb.setInsertionPoint(entry);
   auto g = memref::GlobalOp::create(
@@ -704,8 +705,8 @@ LogicalResult Lowering::run() {
   auto wsType = MemRefType::get({wsBytes}, IntegerType::get(ctx, 8));
   auto fnType = FunctionType::get(ctx, {inType, outType, wsType},
                                   {IntegerType::get(ctx, 32)});
-  auto fn = func::FuncOp::create(mb, entry.getLoc(),
-                                 opts.symbolPrefix + "_run", fnType);
+  auto fn = func::FuncOp::create(mb, entry.getLoc(), opts.symbolPrefix + "_run",
+                                 fnType);
   Block *body = fn.addEntryBlock();
   ImplicitLocOpBuilder b(entry.getLoc(), ctx);
   b.setInsertionPointToStart(body);
@@ -721,8 +722,7 @@ LogicalResult Lowering::run() {
       int64_t eb = e.isInteger(8) ? 1 : 4;
       auto type = MemRefType::get({bytesOf[r] / eb}, e);
       storageOf[r] = {memref::ViewOp::create(b, type, workspace,
-                                             idx(b, it->second),
-                                             ValueRange{})};
+                                             idx(b, it->second), ValueRange{})};
     }
   for (Value v : llvm::make_first_range(storageOf))
     storageOf[v].isSigned = codesSigned(v);
@@ -786,8 +786,7 @@ LogicalResult Lowering::emit(Operation *op, ImplicitLocOpBuilder &b) {
   auto isF32 = [&](Value v) {
     return cast<ShapedType>(v.getType()).getElementType().isF32();
   };
-  if (isa<tosa::AddOp, tosa::SubOp, tosa::MulOp>(op) &&
-      isF32(op->getResult(0)))
+  if (isa<tosa::AddOp, tosa::SubOp, tosa::MulOp>(op) && isF32(op->getResult(0)))
     return emitFloatBinary(op, b);
   if (isa<tosa::ExpOp, tosa::ReciprocalOp>(op) && isF32(op->getResult(0)))
     return emitFloatUnary(op, b);
@@ -874,8 +873,8 @@ LogicalResult Lowering::emitRequantize(RequantizeOp op,
       quantizeMultiplier(pin.getScale()[0] / pout.getScale()[0]);
   Value zpIn = cst(b, b.getI32Type(), pin.getZeroPoint()[0]);
   forLoop(b, n, [&](Value i) {
-    Value q = arith::SubIOp::create(b, loadCode(b, in.mem, i, in.isSigned),
-                                    zpIn);
+    Value q =
+        arith::SubIOp::create(b, loadCode(b, in.mem, i, in.isSigned), zpIn);
     storeCode(b,
               requantize(b, q, m, pout.getZeroPoint()[0], pout.getQMin(),
                          pout.getQMax()),
@@ -931,8 +930,7 @@ LogicalResult Lowering::emitSlice(tosa::SliceOp op, ImplicitLocOpBuilder &b) {
   return success();
 }
 
-LogicalResult Lowering::emitConcat(tosa::ConcatOp op,
-                                   ImplicitLocOpBuilder &b) {
+LogicalResult Lowering::emitConcat(tosa::ConcatOp op, ImplicitLocOpBuilder &b) {
   int64_t axis = op.getAxis();
   SmallVector<int64_t> outShape = *staticShape(op, op.getOutput());
   SmallVector<int64_t> outStrides = stridesOf(outShape);
@@ -969,6 +967,14 @@ LogicalResult Lowering::emitClamp(tosa::ClampOp op, ImplicitLocOpBuilder &b) {
     storeCode(b, clampS(b, q, lo.getInt(), hi.getInt()), out, i);
   });
   return success();
+}
+
+/// 0 <= v < size, for an index value.
+static Value inBounds(ImplicitLocOpBuilder &b, Value v, int64_t size) {
+  Value ge = arith::CmpIOp::create(b, arith::CmpIPredicate::sge, v, idx(b, 0));
+  Value lt =
+      arith::CmpIOp::create(b, arith::CmpIPredicate::slt, v, idx(b, size));
+  return arith::AndIOp::create(b, ge, lt);
 }
 
 /// The input rows/columns of a pooling window clipped to the input:
@@ -1038,7 +1044,8 @@ LogicalResult Lowering::emitAvgPool(AvgPool2dOp op, ImplicitLocOpBuilder &b) {
       mant.push_back(m.mantissa);
       shift.push_back(m.shift);
     }
-  Value mantG = globalI32(b, "avgm", mant), shiftG = globalI32(b, "avgs", shift);
+  Value mantG = globalI32(b, "avgm", mant),
+        shiftG = globalI32(b, "avgs", shift);
   const Storage &src = storage(op.getInput());
   Value dst = storage(op.getOutput()).mem;
   Value sums = scratch(b, op, b.getI32Type(), c);
@@ -1102,8 +1109,7 @@ LogicalResult Lowering::emitAdd(AddOp op, ImplicitLocOpBuilder &b) {
     Value x = arith::SubIOp::create(b, loadCode(b, st.mem, i, st.isSigned),
                                     cst(b, i32, zp));
     x = arith::ShLIOp::create(b, x, cst(b, i32, AddParams::kAddLeftShift));
-    return applyMultiplier(b, x, cst(b, i32, m.mantissa),
-                           cst(b, i32, m.shift));
+    return applyMultiplier(b, x, cst(b, i32, m.mantissa), cst(b, i32, m.shift));
   };
   forLoop(b, numElements(sa), [&](Value i) {
     Value sum = arith::AddIOp::create(b, term(a, i, p.zpA, p.mA),
@@ -1156,9 +1162,8 @@ LogicalResult Lowering::emitGemm(const GemmLayer &layer,
     WeightFormat fmt;
     int64_t lo = -(int64_t(1) << (term.container - 1)),
             hi = (int64_t(1) << (term.container - 1)) - 1;
-    if (term.container < 8 && llvm::all_of(term.codes, [&](int8_t v) {
-          return v >= lo && v <= hi;
-        }))
+    if (term.container < 8 &&
+        llvm::all_of(term.codes, [&](int8_t v) { return v >= lo && v <= hi; }))
       fmt.container = term.container;
     if (fmt.container < 8 && layer.out) {
       int64_t factorLog = 8 - fmt.container;
@@ -1225,7 +1230,8 @@ LogicalResult Lowering::emitGemm(const GemmLayer &layer,
           sum = arith::ShRSIOp::create(
               b,
               arith::AddIOp::create(
-                  b, sum, cst(b, v4i64, int64_t(1) << (kMultipointFracBits - 1))),
+                  b, sum,
+                  cst(b, v4i64, int64_t(1) << (kMultipointFracBits - 1))),
               cst(b, v4i64, kMultipointFracBits));
           sum = arith::AddIOp::create(b, sum, cst(b, v4i64, zpOut));
           y = arith::TruncIOp::create(
@@ -1249,9 +1255,8 @@ LogicalResult Lowering::emitGemm(const GemmLayer &layer,
     auto [aMem, aBase, aStride] = packA(b, m0, rows);
     int64_t full = n / nr;
     if (full > 0)
-      forLoop(b, idx(b, 0), idx(b, full), 1, [&](Value nb) {
-        block(m0, rows, aMem, aBase, aStride, nb, nr);
-      });
+      forLoop(b, idx(b, 0), idx(b, full), 1,
+              [&](Value nb) { block(m0, rows, aMem, aBase, aStride, nb, nr); });
     if (n % nr)
       block(m0, rows, aMem, aBase, aStride, idx(b, full), n % nr);
   };
@@ -1264,8 +1269,26 @@ LogicalResult Lowering::emitGemm(const GemmLayer &layer,
   return success();
 }
 
+/// The GEMM view of a conv (groups = 1) or FC: operands checked, weight
+/// terms and bias read from their constants.
 template <typename OpTy>
-static LogicalResult checkGemmOperands(OpTy op) {
+static FailureOr<GemmLayer> gemmLayer(OpTy op, int64_t m, int64_t n,
+                                      int64_t k) {
+  GemmLayer layer{op, m, n, k};
+  FailureOr<SmallVector<WeightTerm>> terms = weightTerms(op, n);
+  FailureOr<SmallVector<int32_t>> bias = constantI32(op, op.getBias(), n);
+  if (failed(terms) || failed(bias))
+    return failure();
+  layer.terms = std::move(*terms);
+  layer.bias = std::move(*bias);
+  layer.in = op.getInputParams();
+  layer.out = op.getOutputParamsAttr();
+  if (layer.out)
+    layer.range = outputRange(op, layer.out);
+  return layer;
+}
+
+template <typename OpTy> static LogicalResult checkGemmOperands(OpTy op) {
   if (failed(requirePerTensor(op, op.getInputParams(), "input")) ||
       failed(requirePerTensor(op, op.getOutputParamsAttr(), "output")))
     return failure();
@@ -1289,25 +1312,18 @@ LogicalResult Lowering::emitConv(Conv2DOp op, ImplicitLocOpBuilder &b) {
     return op.emitOpError("code generation runs one sample per call");
   ArrayRef<int64_t> pad = op.getPad(), st = op.getStride(),
                     dil = op.getDilation();
-  GemmLayer layer{op, oh * ow, o, kh * kw * c};
-  FailureOr<SmallVector<WeightTerm>> terms = weightTerms(op, o);
-  FailureOr<SmallVector<int32_t>> bias = constantI32(op, op.getBias(), o);
-  if (failed(terms) || failed(bias))
+  FailureOr<GemmLayer> gl = gemmLayer(op, oh * ow, o, kh * kw * c);
+  if (failed(gl))
     return failure();
-  layer.terms = std::move(*terms);
-  layer.bias = std::move(*bias);
-  layer.in = op.getInputParams();
-  layer.out = op.getOutputParamsAttr();
-  if (layer.out)
-    layer.range = outputRange(op, layer.out);
+  const GemmLayer &layer = *gl;
   Value src = storage(op.getInput()).mem;
   int64_t zpx = zpOf(layer.in, 0);
   int64_t kp = llvm::alignTo(layer.k, gemm.kAlign());
   bool direct = kh == 1 && kw == 1 && st[0] == 1 && st[1] == 1 &&
                 llvm::all_of(pad, [](int64_t p) { return p == 0; }) &&
                 c % gemm.kAlign() == 0;
-  Value tileMem = direct ? Value() : scratch(b, op, b.getI8Type(),
-                                             gemm.maxRows() * kp);
+  Value tileMem =
+      direct ? Value() : scratch(b, op, b.getI8Type(), gemm.maxRows() * kp);
   auto packA = [&](ImplicitLocOpBuilder &b, Value m0,
                    int64_t rows) -> std::tuple<Value, Value, int64_t> {
     if (direct)
@@ -1326,14 +1342,8 @@ LogicalResult Lowering::emitConv(Conv2DOp op, ImplicitLocOpBuilder &b) {
                           mulI(b, ky, dil[0]));
           Value ix = addI(b, addC(b, mulI(b, ox, st[1]), -pad[2]),
                           mulI(b, kx, dil[1]));
-          auto inRange = [&](Value v, int64_t size) {
-            Value ge = arith::CmpIOp::create(b, arith::CmpIPredicate::sge, v,
-                                             idx(b, 0));
-            Value lt = arith::CmpIOp::create(b, arith::CmpIPredicate::slt, v,
-                                             idx(b, size));
-            return arith::AndIOp::create(b, ge, lt);
-          };
-          Value ok = arith::AndIOp::create(b, inRange(iy, h), inRange(ix, w));
+          Value ok =
+              arith::AndIOp::create(b, inBounds(b, iy, h), inBounds(b, ix, w));
           Value to = addI(b, rowBase, mulI(b, addI(b, mulI(b, ky, kw), kx), c));
           auto ifOp = scf::IfOp::create(b, TypeRange{}, ok, /*else=*/true);
           {
@@ -1341,8 +1351,8 @@ LogicalResult Lowering::emitConv(Conv2DOp op, ImplicitLocOpBuilder &b) {
             b.setInsertionPointToStart(&ifOp.getThenRegion().front());
             Value from = mulI(b, addI(b, mulI(b, iy, w), ix), c);
             forLoop(b, c, [&](Value ch) {
-              Value v = memref::LoadOp::create(b, src,
-                                               ValueRange{addI(b, from, ch)});
+              Value v =
+                  memref::LoadOp::create(b, src, ValueRange{addI(b, from, ch)});
               memref::StoreOp::create(b, v, tileMem,
                                       ValueRange{addI(b, to, ch)});
             });
@@ -1369,17 +1379,10 @@ LogicalResult Lowering::emitFullyConnected(FullyConnectedOp op,
   SmallVector<int64_t> in = *staticShape(op, op.getInput());
   auto wt = cast<RankedTensorType>(op.getWeight().getType());
   int64_t n = wt.getDimSize(0), k = wt.getDimSize(1);
-  GemmLayer layer{op, in[0], n, k};
-  FailureOr<SmallVector<WeightTerm>> terms = weightTerms(op, n);
-  FailureOr<SmallVector<int32_t>> bias = constantI32(op, op.getBias(), n);
-  if (failed(terms) || failed(bias))
+  FailureOr<GemmLayer> gl = gemmLayer(op, in[0], n, k);
+  if (failed(gl))
     return failure();
-  layer.terms = std::move(*terms);
-  layer.bias = std::move(*bias);
-  layer.in = op.getInputParams();
-  layer.out = op.getOutputParamsAttr();
-  if (layer.out)
-    layer.range = outputRange(op, layer.out);
+  const GemmLayer &layer = *gl;
   Value src = storage(op.getInput()).mem;
   int64_t kp = llvm::alignTo(k, gemm.kAlign());
   bool direct = k == kp;
@@ -1392,10 +1395,11 @@ LogicalResult Lowering::emitFullyConnected(FullyConnectedOp op,
     forLoop(b, rows, [&](Value r) {
       Value from = mulI(b, addI(b, m0, r), k), to = mulI(b, r, kp);
       forLoop(b, kp, [&](Value j) {
-        Value inK = arith::CmpIOp::create(b, arith::CmpIPredicate::slt, j,
-                                          idx(b, k));
+        Value inK =
+            arith::CmpIOp::create(b, arith::CmpIPredicate::slt, j, idx(b, k));
         Value safe = arith::SelectOp::create(b, inK, j, idx(b, 0));
-        Value v = memref::LoadOp::create(b, src, ValueRange{addI(b, from, safe)});
+        Value v =
+            memref::LoadOp::create(b, src, ValueRange{addI(b, from, safe)});
         Value zero = cst(b, b.getI8Type(), 0);
         memref::StoreOp::create(b, arith::SelectOp::create(b, inK, v, zero),
                                 rowsMem, ValueRange{addI(b, to, j)});
@@ -1438,8 +1442,7 @@ LogicalResult Lowering::emitDepthwise(Conv2DOp op, ImplicitLocOpBuilder &b) {
   if (pout)
     for (int64_t ch = 0; ch < c; ++ch) {
       FixedPointMultiplier m = quantizeMultiplier(
-          scaleOf(pin, 0) * scaleOf((*terms)[0].params, ch) /
-          scaleOf(pout, 0));
+          scaleOf(pin, 0) * scaleOf((*terms)[0].params, ch) / scaleOf(pout, 0));
       mant[ch] = m.mantissa;
       shift[ch] = m.shift;
     }
@@ -1451,13 +1454,6 @@ LogicalResult Lowering::emitDepthwise(Conv2DOp op, ImplicitLocOpBuilder &b) {
   Range range = pout ? outputRange(op, pout) : Range{0, 0};
   ArrayRef<int64_t> pad = op.getPad(), st = op.getStride(),
                     dil = op.getDilation();
-  auto inRange = [&](Value v, int64_t size) {
-    Value ge =
-        arith::CmpIOp::create(b, arith::CmpIPredicate::sge, v, idx(b, 0));
-    Value lt =
-        arith::CmpIOp::create(b, arith::CmpIPredicate::slt, v, idx(b, size));
-    return arith::AndIOp::create(b, ge, lt);
-  };
   if (c % 8 == 0 && pout) {
     // Vector form: 8 channels at a time, accumulators in registers through
     // the (unrolled) taps; 8x8 -> 16-bit products (|x - zp| <= 255,
@@ -1477,22 +1473,22 @@ LogicalResult Lowering::emitDepthwise(Conv2DOp op, ImplicitLocOpBuilder &b) {
         for (int64_t kx = 0; kx < kw; ++kx) {
           Value iy = addC(b, mulI(b, ivs[1], st[0]), ky * dil[0] - pad[0]);
           Value ix = addC(b, mulI(b, ivs[2], st[1]), kx * dil[1] - pad[2]);
-          Value ok = arith::AndIOp::create(b, inRange(iy, h), inRange(ix, w));
+          Value ok =
+              arith::AndIOp::create(b, inBounds(b, iy, h), inBounds(b, ix, w));
           auto ifOp = scf::IfOp::create(b, TypeRange{v4i32, v4i32}, ok,
                                         /*else=*/true);
           OpBuilder::InsertionGuard guard(b);
           b.setInsertionPointToStart(&ifOp.getThenRegion().front());
-          Value from = addI(b, linearIndex(b, {ivs[0], iy, ix},
-                                           {h * w * c, w * c, c}),
-                            c0);
+          Value from = addI(
+              b, linearIndex(b, {ivs[0], iy, ix}, {h * w * c, w * c, c}), c0);
           Value x = vector::LoadOp::create(b, v8i8, src.mem, ValueRange{from});
           x = src.isSigned ? Value(arith::ExtSIOp::create(b, v8i16, x))
                            : Value(arith::ExtUIOp::create(b, v8i16, x));
           x = arith::SubIOp::create(b, x, zp16);
           Value wv = vector::LoadOp::create(
               b, v8i8, wMem, ValueRange{addC(b, c0, (ky * kw + kx) * c)});
-          Value p = arith::MulIOp::create(
-              b, x, arith::ExtSIOp::create(b, v8i16, wv));
+          Value p =
+              arith::MulIOp::create(b, x, arith::ExtSIOp::create(b, v8i16, wv));
           SmallVector<Value> next;
           for (int64_t half = 0; half < 2; ++half) {
             Value part = vector::ExtractStridedSliceOp::create(
@@ -1506,15 +1502,16 @@ LogicalResult Lowering::emitDepthwise(Conv2DOp op, ImplicitLocOpBuilder &b) {
           scf::YieldOp::create(b, acc);
           acc = {ifOp.getResult(0), ifOp.getResult(1)};
         }
-      Value base = addI(b, linearIndex(b, {ivs[0], ivs[1], ivs[2]},
-                                       {out[1] * out[2] * c, out[2] * c, c}),
+      Value base = addI(b,
+                        linearIndex(b, {ivs[0], ivs[1], ivs[2]},
+                                    {out[1] * out[2] * c, out[2] * c, c}),
                         c0);
       for (int64_t half = 0; half < 2; ++half) {
         Value ch = addC(b, c0, 4 * half);
         Value m = vector::LoadOp::create(b, v4i32, mantMem, ValueRange{ch});
         Value sh = vector::LoadOp::create(b, v4i32, shiftMem, ValueRange{ch});
-        Value y = requantize(b, acc[half], m, sh, zpOf(pout, 0), range.lo,
-                             range.hi);
+        Value y =
+            requantize(b, acc[half], m, sh, zpOf(pout, 0), range.lo, range.hi);
         vector::StoreOp::create(b, arith::TruncIOp::create(b, v4i8, y), dst,
                                 ValueRange{addC(b, base, 4 * half)});
       }
@@ -1535,14 +1532,8 @@ LogicalResult Lowering::emitDepthwise(Conv2DOp op, ImplicitLocOpBuilder &b) {
                         mulI(b, ky, dil[0]));
         Value ix = addI(b, addC(b, mulI(b, ivs[2], st[1]), -pad[2]),
                         mulI(b, kx, dil[1]));
-        auto inRange = [&](Value v, int64_t size) {
-          Value ge = arith::CmpIOp::create(b, arith::CmpIPredicate::sge, v,
-                                           idx(b, 0));
-          Value lt = arith::CmpIOp::create(b, arith::CmpIPredicate::slt, v,
-                                           idx(b, size));
-          return arith::AndIOp::create(b, ge, lt);
-        };
-        Value ok = arith::AndIOp::create(b, inRange(iy, h), inRange(ix, w));
+        Value ok =
+            arith::AndIOp::create(b, inBounds(b, iy, h), inBounds(b, ix, w));
         auto ifOp = scf::IfOp::create(b, TypeRange{}, ok, /*else=*/false);
         OpBuilder::InsertionGuard guard(b);
         b.setInsertionPointToStart(&ifOp.getThenRegion().front());
@@ -1589,10 +1580,10 @@ static Value emitExpFloat(ImplicitLocOpBuilder &b, Value x) {
   Value xc = arith::SelectOp::create(b, nan, fc(0.0f), x);
   xc = arith::MinimumFOp::create(
       b, arith::MaximumFOp::create(b, xc, fc(C::kMinInput)), fc(C::kMaxInput));
-  Value kf = math::RoundEvenOp::create(
-      b, arith::MulFOp::create(b, xc, fc(C::kLog2e)));
-  Value r = arith::SubFOp::create(b, xc,
-                                  arith::MulFOp::create(b, kf, fc(C::kLn2Hi)));
+  Value kf =
+      math::RoundEvenOp::create(b, arith::MulFOp::create(b, xc, fc(C::kLog2e)));
+  Value r =
+      arith::SubFOp::create(b, xc, arith::MulFOp::create(b, kf, fc(C::kLn2Hi)));
   r = arith::SubFOp::create(b, r, arith::MulFOp::create(b, kf, fc(C::kLn2Lo)));
   Value p = fc(C::kPoly[0]);
   for (int i = 1; i < 6; ++i)
@@ -1608,12 +1599,11 @@ static Value emitExpFloat(ImplicitLocOpBuilder &b, Value x) {
         b, arith::AddIOp::create(b, e, cst(b, i32, 127)), cst(b, i32, 23));
     return arith::BitcastOp::create(b, f32, bits);
   };
-  y = arith::MulFOp::create(b, arith::MulFOp::create(b, y, pow2(k1)),
-                            pow2(k2));
-  Value big = arith::CmpFOp::create(b, arith::CmpFPredicate::OGT, x,
-                                    fc(C::kMaxInput));
-  Value small = arith::CmpFOp::create(b, arith::CmpFPredicate::OLT, x,
-                                      fc(C::kMinInput));
+  y = arith::MulFOp::create(b, arith::MulFOp::create(b, y, pow2(k1)), pow2(k2));
+  Value big =
+      arith::CmpFOp::create(b, arith::CmpFPredicate::OGT, x, fc(C::kMaxInput));
+  Value small =
+      arith::CmpFOp::create(b, arith::CmpFPredicate::OLT, x, fc(C::kMinInput));
   y = arith::SelectOp::create(b, big,
                               fc(std::numeric_limits<float>::infinity()), y);
   y = arith::SelectOp::create(b, small, fc(0.0f), y);
@@ -1656,8 +1646,10 @@ LogicalResult Lowering::emitFloatBinary(Operation *op,
   Value a = storage(lhs).mem, c = storage(rhs).mem,
         out = storage(op->getResult(0)).mem;
   loopNest(b, so, [&](ArrayRef<Value> ivs) {
-    Value x = memref::LoadOp::create(b, a, ValueRange{linearIndex(b, ivs, stA)});
-    Value y = memref::LoadOp::create(b, c, ValueRange{linearIndex(b, ivs, stB)});
+    Value x =
+        memref::LoadOp::create(b, a, ValueRange{linearIndex(b, ivs, stA)});
+    Value y =
+        memref::LoadOp::create(b, c, ValueRange{linearIndex(b, ivs, stB)});
     Value r;
     if (isa<tosa::AddOp>(op))
       r = arith::AddFOp::create(b, x, y);
@@ -1674,8 +1666,8 @@ LogicalResult Lowering::emitFloatUnary(Operation *op, ImplicitLocOpBuilder &b) {
   Value in = storage(op->getOperand(0)).mem,
         out = storage(op->getResult(0)).mem;
   int64_t n = numElements(*staticShape(op, op->getResult(0)));
-  Value one = arith::ConstantOp::create(b, b.getF32Type(),
-                                        b.getF32FloatAttr(1.0f));
+  Value one =
+      arith::ConstantOp::create(b, b.getF32Type(), b.getF32FloatAttr(1.0f));
   forLoop(b, n, [&](Value i) {
     Value x = memref::LoadOp::create(b, in, ValueRange{i});
     Value r = isa<tosa::ExpOp>(op) ? emitExpFloat(b, x)

@@ -1,4 +1,5 @@
-//===- NeonMicrokernels.cpp - AArch64 GEMM microkernels --------------------===//
+//===- NeonMicrokernels.cpp - AArch64 GEMM microkernels
+//--------------------===//
 //
 // Three int8 GEMM microkernels behind mpq::GemmMicrokernel, built from the
 // vector and arm_neon dialects:
@@ -59,18 +60,31 @@ Value zeros(ImplicitLocOpBuilder &b, VectorType t) {
 
 /// The 32-bit lane `lane` of a 16-byte vector, repeated 4 times.
 Value broadcastLane(ImplicitLocOpBuilder &b, Value a32, int64_t lane) {
-  Value d = vector::ShuffleOp::create(b, a32, a32,
-                                      ArrayRef<int64_t>{lane, lane, lane, lane});
+  Value d = vector::ShuffleOp::create(
+      b, a32, a32, ArrayRef<int64_t>{lane, lane, lane, lane});
   return vector::BitCastOp::create(b, v16i8(b), d);
+}
+
+/// 16 bytes of depth at `kb` of each of `rows` rows of A, as vector<4xi32>
+/// (one 32-bit lane per 4 bytes, for lane-indexed SDOT).
+SmallVector<Value> loadRows(ImplicitLocOpBuilder &b, Value a, Value aBase,
+                            int64_t aStride, int64_t rows, Value kb) {
+  SmallVector<Value> a32;
+  for (int64_t r = 0; r < rows; ++r) {
+    Value at = addI(b, addC(b, aBase, r * aStride), kb);
+    Value v = vector::LoadOp::create(b, v16i8(b), a, ValueRange{at});
+    a32.push_back(vector::BitCastOp::create(b, v4i32(b), v));
+  }
+  return a32;
 }
 
 /// Runs `step(kb, accs)` over K in steps of 16 with `count` vector<4xi32>
 /// accumulators carried by an scf.for; returns the final accumulators.
-SmallVector<Value>
-kLoop(ImplicitLocOpBuilder &b, int64_t paddedK, int64_t count,
-      llvm::function_ref<void(ImplicitLocOpBuilder &, Value,
-                              SmallVector<Value> &)>
-          step) {
+SmallVector<Value> kLoop(ImplicitLocOpBuilder &b, int64_t paddedK,
+                         int64_t count,
+                         llvm::function_ref<void(ImplicitLocOpBuilder &, Value,
+                                                 SmallVector<Value> &)>
+                             step) {
   SmallVector<Value> init(count, zeros(b, v4i32(b)));
   auto loop = scf::ForOp::create(
       b, idx(b, 0), idx(b, paddedK), idx(b, 16), init,
@@ -80,8 +94,7 @@ kLoop(ImplicitLocOpBuilder &b, int64_t paddedK, int64_t count,
         step(ib, kb, accs);
         scf::YieldOp::create(ib, accs);
       });
-  return SmallVector<Value>(loop.getResults().begin(),
-                            loop.getResults().end());
+  return SmallVector<Value>(loop.getResults().begin(), loop.getResults().end());
 }
 
 /// Canonical panel of the c4 kernels (blocks of `nr` channels): depth in
@@ -104,12 +117,13 @@ protected:
         b, b.getI64Type(), b.createOrFold<arith::AddIOp>(base, at));
     Value ptr = LLVM::IntToPtrOp::create(
         b, LLVM::LLVMPointerType::get(b.getContext()), addr);
-    auto pair = LLVM::LLVMStructType::getLiteral(b.getContext(),
-                                                 {v16i8, v16i8});
-    Value both = LLVM::CallIntrinsicOp::create(
-                     b, pair, b.getStringAttr("llvm.aarch64.neon.ld1x2.v16i8.p0"),
-                     ValueRange{ptr})
-                     .getResult(0);
+    auto pair =
+        LLVM::LLVMStructType::getLiteral(b.getContext(), {v16i8, v16i8});
+    Value both =
+        LLVM::CallIntrinsicOp::create(
+            b, pair, b.getStringAttr("llvm.aarch64.neon.ld1x2.v16i8.p0"),
+            ValueRange{ptr})
+            .getResult(0);
     return {LLVM::ExtractValueOp::create(b, both, ArrayRef<int64_t>{0}),
             LLVM::ExtractValueOp::create(b, both, ArrayRef<int64_t>{1})};
   }
@@ -135,25 +149,20 @@ public:
                               Value wBase, int64_t paddedK,
                               WeightFormat f) const override {
     int64_t groups = nrv / 4;
-    return kLoop(b, paddedK, rows * groups,
-                 [&](ImplicitLocOpBuilder &b, Value kb,
-                     SmallVector<Value> &acc) {
-      SmallVector<Value> a32;
-      for (int64_t r = 0; r < rows; ++r) {
-        Value at = addI(b, addC(b, aBase, r * aStride), kb);
-        Value v = vector::LoadOp::create(b, v16i8(b), a, ValueRange{at});
-        a32.push_back(vector::BitCastOp::create(b, v4i32(b), v));
-      }
-      // Weights of this K step: 4 sub-steps x NR/4 groups of 4 channels.
-      SmallVector<Value> wv = loadWeightStep(b, w, wBase, kb, f);
-      for (int64_t kc = 0; kc < 4; ++kc)
-        for (int64_t r = 0; r < rows; ++r) {
-          Value d = broadcastLane(b, a32[r], kc);
-          for (int64_t g = 0; g < groups; ++g)
-            acc[r * groups + g] = arm_neon::SdotOp::create(
-                b, v4i32(b), acc[r * groups + g], wv[kc * groups + g], d);
-        }
-    });
+    return kLoop(
+        b, paddedK, rows * groups,
+        [&](ImplicitLocOpBuilder &b, Value kb, SmallVector<Value> &acc) {
+          SmallVector<Value> a32 = loadRows(b, a, aBase, aStride, rows, kb);
+          // Weights of this K step: 4 sub-steps x NR/4 groups of 4 channels.
+          SmallVector<Value> wv = loadWeightStep(b, w, wBase, kb, f);
+          for (int64_t kc = 0; kc < 4; ++kc)
+            for (int64_t r = 0; r < rows; ++r) {
+              Value d = broadcastLane(b, a32[r], kc);
+              for (int64_t g = 0; g < groups; ++g)
+                acc[r * groups + g] = arm_neon::SdotOp::create(
+                    b, v4i32(b), acc[r * groups + g], wv[kc * groups + g], d);
+            }
+        });
   }
 
 private:
@@ -180,12 +189,7 @@ public:
     SmallVector<Value> pairs = kLoop(
         b, paddedK, rows * 8,
         [&](ImplicitLocOpBuilder &b, Value kb, SmallVector<Value> &acc) {
-          SmallVector<Value> a32;
-          for (int64_t r = 0; r < rows; ++r) {
-            Value at = addI(b, addC(b, aBase, r * aStride), kb);
-            Value v = vector::LoadOp::create(b, v16i8(b), a, ValueRange{at});
-            a32.push_back(vector::BitCastOp::create(b, v4i32(b), v));
-          }
+          SmallVector<Value> a32 = loadRows(b, a, aBase, aStride, rows, kb);
           SmallVector<Value> step = loadWeightStep(b, w, wBase, kb, f);
           for (int64_t kc = 0; kc < 4; ++kc) {
             SmallVector<Value> lo, hi;
@@ -205,8 +209,8 @@ public:
               (void)v8i8;
               for (int64_t g = 0; g < 4; ++g)
                 for (int64_t half = 0; half < 2; ++half) {
-                  Value p = arm_neon::SMullOp::create(
-                      b, v8i16, half ? hi[g] : lo[g], d);
+                  Value p = arm_neon::SMullOp::create(b, v8i16,
+                                                      half ? hi[g] : lo[g], d);
                   Value s = LLVM::CallIntrinsicOp::create(b, v4i32(b), saddlp,
                                                           ValueRange{p})
                                 .getResult(0);
@@ -219,10 +223,10 @@ public:
     StringAttr addp = b.getStringAttr("llvm.aarch64.neon.addp.v4i32");
     SmallVector<Value> out;
     for (int64_t i = 0; i < rows * 4; ++i)
-      out.push_back(LLVM::CallIntrinsicOp::create(
-                        b, v4i32(b), addp,
-                        ValueRange{pairs[2 * i], pairs[2 * i + 1]})
-                        .getResult(0));
+      out.push_back(
+          LLVM::CallIntrinsicOp::create(
+              b, v4i32(b), addp, ValueRange{pairs[2 * i], pairs[2 * i + 1]})
+              .getResult(0));
     return out;
   }
 };
@@ -243,37 +247,37 @@ public:
                               WeightFormat f) const override {
     // Accumulator (row pair p, channel pair q) = [r0c0, r0c1, r1c0, r1c1].
     int64_t rowPairs = (rows + 1) / 2;
-    SmallVector<Value> mm = kLoop(
-        b, paddedK, rowPairs * 8,
-        [&](ImplicitLocOpBuilder &b, Value kb, SmallVector<Value> &acc) {
-          SmallVector<Value> rowv;
-          for (int64_t r = 0; r < rowPairs * 2; ++r) {
-            // An odd last row pairs with itself; its results are dropped.
-            int64_t src = std::min(r, rows - 1);
-            Value at = addI(b, addC(b, aBase, src * aStride), kb);
-            rowv.push_back(
-                vector::LoadOp::create(b, v16i8(b), a, ValueRange{at}));
-          }
-          SmallVector<Value> step = loadWeightStep(b, w, wBase, kb, f);
-          for (int64_t half = 0; half < 2; ++half) {
-            SmallVector<Value> pairA;
-            for (int64_t p = 0; p < rowPairs; ++p) {
-              SmallVector<int64_t> mask;
-              for (int64_t i = 0; i < 8; ++i)
-                mask.push_back(half * 8 + i);
-              for (int64_t i = 0; i < 8; ++i)
-                mask.push_back(16 + half * 8 + i);
-              pairA.push_back(vector::ShuffleOp::create(
-                  b, rowv[2 * p], rowv[2 * p + 1], mask));
-            }
-            for (int64_t q = 0; q < 8; ++q) {
-              Value wv = step[half * 8 + q];
-              for (int64_t p = 0; p < rowPairs; ++p)
-                acc[p * 8 + q] = arm_neon::SmmlaOp::create(
-                    b, v4i32(b), acc[p * 8 + q], pairA[p], wv);
-            }
-          }
-        });
+    SmallVector<Value> mm =
+        kLoop(b, paddedK, rowPairs * 8,
+              [&](ImplicitLocOpBuilder &b, Value kb, SmallVector<Value> &acc) {
+                SmallVector<Value> rowv;
+                for (int64_t r = 0; r < rowPairs * 2; ++r) {
+                  // An odd last row pairs with itself; its results are dropped.
+                  int64_t src = std::min(r, rows - 1);
+                  Value at = addI(b, addC(b, aBase, src * aStride), kb);
+                  rowv.push_back(
+                      vector::LoadOp::create(b, v16i8(b), a, ValueRange{at}));
+                }
+                SmallVector<Value> step = loadWeightStep(b, w, wBase, kb, f);
+                for (int64_t half = 0; half < 2; ++half) {
+                  SmallVector<Value> pairA;
+                  for (int64_t p = 0; p < rowPairs; ++p) {
+                    SmallVector<int64_t> mask;
+                    for (int64_t i = 0; i < 8; ++i)
+                      mask.push_back(half * 8 + i);
+                    for (int64_t i = 0; i < 8; ++i)
+                      mask.push_back(16 + half * 8 + i);
+                    pairA.push_back(vector::ShuffleOp::create(
+                        b, rowv[2 * p], rowv[2 * p + 1], mask));
+                  }
+                  for (int64_t q = 0; q < 8; ++q) {
+                    Value wv = step[half * 8 + q];
+                    for (int64_t p = 0; p < rowPairs; ++p)
+                      acc[p * 8 + q] = arm_neon::SmmlaOp::create(
+                          b, v4i32(b), acc[p * 8 + q], pairA[p], wv);
+                  }
+                }
+              });
     SmallVector<Value> out(rows * 4);
     for (int64_t p = 0; p < rowPairs; ++p)
       for (int64_t g = 0; g < 4; ++g) {
@@ -281,8 +285,8 @@ public:
         out[(2 * p) * 4 + g] =
             vector::ShuffleOp::create(b, x, y, ArrayRef<int64_t>{0, 1, 4, 5});
         if (2 * p + 1 < rows)
-          out[(2 * p + 1) * 4 + g] = vector::ShuffleOp::create(
-              b, x, y, ArrayRef<int64_t>{2, 3, 6, 7});
+          out[(2 * p + 1) * 4 + g] =
+              vector::ShuffleOp::create(b, x, y, ArrayRef<int64_t>{2, 3, 6, 7});
       }
     return out;
   }

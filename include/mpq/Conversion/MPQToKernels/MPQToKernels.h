@@ -1,4 +1,5 @@
-//===- MPQToKernels.h - quantized graph to loops and microkernels -*- C++ -*-===//
+//===- MPQToKernels.h - quantized graph to loops and microkernels -*- C++
+//-*-===//
 //
 // Lowers the quantized tensor function of a model (mpq ops plus TOSA data
 // movement on codes) to one buffer-level function
@@ -20,10 +21,10 @@
 #define MPQ_CONVERSION_MPQTOKERNELS_MPQTOKERNELS_H
 
 #include "mlir/IR/Builders.h"
-#include "mlir/IR/ImplicitLocOpBuilder.h"
-#include "llvm/Support/MathExtras.h"
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/ImplicitLocOpBuilder.h"
 #include "mlir/Support/LLVM.h"
+#include "llvm/Support/MathExtras.h"
 
 #include <cstdint>
 #include <string>
@@ -87,11 +88,9 @@ protected:
   virtual int64_t canonicalOffset(int64_t ch, int64_t j) const = 0;
   /// The nr() canonical weight registers (vector<16xi8>) of the K step at
   /// depth `kb` of the block at `wBase`.
-  llvm::SmallVector<mlir::Value> loadWeightStep(mlir::ImplicitLocOpBuilder &b,
-                                                mlir::Value w,
-                                                mlir::Value wBase,
-                                                mlir::Value kb,
-                                                WeightFormat f) const;
+  llvm::SmallVector<mlir::Value>
+  loadWeightStep(mlir::ImplicitLocOpBuilder &b, mlir::Value w,
+                 mlir::Value wBase, mlir::Value kb, WeightFormat f) const;
   /// Loads two adjacent vector<16xi8> from the 1-D i8 memref `mem` at byte
   /// `at` (a target may use a paired load instruction; default: two
   /// vector.load).
