@@ -1410,6 +1410,39 @@ LogicalResult Lowering::emitFullyConnected(FullyConnectedOp op,
   return emitGemm(layer, b, packA, storage(op.getOutput()).mem);
 }
 
+/// 8 depthwise weights (vector<8xi8>, sign-extended codes) of one tap from
+/// `mem` at byte `at`: 8 bytes, or 8 / (8 / container) bytes of packed
+/// fields (low bits first), unpacked with shifts and put back in channel
+/// order with shuffles.
+static Value loadDepthwiseWeights(ImplicitLocOpBuilder &b, Value mem, Value at,
+                                  unsigned container) {
+  int64_t fields = 8 / container, bytes = 8 / fields;
+  auto type = VectorType::get({bytes}, b.getI8Type());
+  Value v = vector::LoadOp::create(b, type, mem, ValueRange{at});
+  if (fields == 1)
+    return v;
+  SmallVector<Value> f;
+  for (int64_t phi = 0; phi < fields; ++phi) {
+    int64_t up = 8 - container * (phi + 1);
+    Value x = up ? Value(arith::ShLIOp::create(b, v, cst(b, type, up))) : v;
+    f.push_back(arith::ShRSIOp::create(b, x, cst(b, type, 8 - container)));
+  }
+  // Concatenate the fields (field phi, byte j at phi * bytes + j), then
+  // channel j * fields + phi takes field phi of byte j.
+  if (fields == 4) {
+    SmallVector<int64_t> id4 = {0, 1, 2, 3};
+    Value lo = vector::ShuffleOp::create(b, f[0], f[1], id4);
+    Value hi = vector::ShuffleOp::create(b, f[2], f[3], id4);
+    f = {lo, hi};
+  }
+  SmallVector<int64_t> mask;
+  for (int64_t ch = 0; ch < 8; ++ch) {
+    int64_t byte = ch / fields, phi = ch % fields;
+    mask.push_back(phi * bytes + byte);
+  }
+  return vector::ShuffleOp::create(b, f[0], f[1], mask);
+}
+
 LogicalResult Lowering::emitDepthwise(Conv2DOp op, ImplicitLocOpBuilder &b) {
   SmallVector<int64_t> in = *staticShape(op, op.getInput());
   SmallVector<int64_t> out = *staticShape(op, op.getOutput());
@@ -1446,7 +1479,26 @@ LogicalResult Lowering::emitDepthwise(Conv2DOp op, ImplicitLocOpBuilder &b) {
       mant[ch] = m.mantissa;
       shift[ch] = m.shift;
     }
-  Value wMem = globalI8(b, "dw", taps), biasMem = globalI32(b, "bias", *bias);
+  // The vector form keeps low-bit weights packed: per tap, channels
+  // row-major, 8 / container channels per byte (low bits first).
+  unsigned container = (*terms)[0].container;
+  bool vectorForm = c % 8 == 0 && pout;
+  int64_t fieldLo = -(int64_t(1) << (container - 1)),
+          fieldHi = (int64_t(1) << (container - 1)) - 1;
+  if (!vectorForm ||
+      llvm::any_of(taps, [&](int8_t v) { return v < fieldLo || v > fieldHi; }))
+    container = 8;
+  int64_t fields = 8 / container;
+  SmallVector<int8_t> stored = taps;
+  if (fields > 1) {
+    stored.assign(taps.size() / fields, 0);
+    for (size_t i = 0; i < taps.size(); ++i)
+      stored[i / fields] =
+          int8_t(uint8_t(stored[i / fields]) |
+                 uint8_t((uint8_t(taps[i]) & ((1u << container) - 1))
+                         << ((i % fields) * container)));
+  }
+  Value wMem = globalI8(b, "dw", stored), biasMem = globalI32(b, "bias", *bias);
   Value mantMem = globalI32(b, "mant", mant),
         shiftMem = globalI32(b, "shift", shift);
   const Storage &src = storage(op.getInput());
@@ -1454,7 +1506,7 @@ LogicalResult Lowering::emitDepthwise(Conv2DOp op, ImplicitLocOpBuilder &b) {
   Range range = pout ? outputRange(op, pout) : Range{0, 0};
   ArrayRef<int64_t> pad = op.getPad(), st = op.getStride(),
                     dil = op.getDilation();
-  if (c % 8 == 0 && pout) {
+  if (vectorForm) {
     // Vector form: 8 channels at a time, accumulators in registers through
     // the (unrolled) taps; 8x8 -> 16-bit products (|x - zp| <= 255,
     // |w| <= 128) widened into two int32x4 accumulators.
@@ -1485,8 +1537,11 @@ LogicalResult Lowering::emitDepthwise(Conv2DOp op, ImplicitLocOpBuilder &b) {
           x = src.isSigned ? Value(arith::ExtSIOp::create(b, v8i16, x))
                            : Value(arith::ExtUIOp::create(b, v8i16, x));
           x = arith::SubIOp::create(b, x, zp16);
-          Value wv = vector::LoadOp::create(
-              b, v8i8, wMem, ValueRange{addC(b, c0, (ky * kw + kx) * c)});
+          Value wv = loadDepthwiseWeights(
+              b, wMem,
+              addC(b, b.createOrFold<arith::DivUIOp>(c0, idx(b, fields)),
+                   (ky * kw + kx) * c / fields),
+              container);
           Value p =
               arith::MulIOp::create(b, x, arith::ExtSIOp::create(b, v8i16, wv));
           SmallVector<Value> next;
