@@ -388,7 +388,6 @@ FailureOr<SmallVector<WeightTerm>> weightTerms(OpTy op, int64_t n) {
 /// constant global) holding the tensor row-major.
 struct Storage {
   Value mem;
-  SmallVector<int64_t> shape;
   bool isSigned = true;
 };
 
@@ -476,6 +475,13 @@ private:
   SmallVector<Operation *> created; ///< globals, for cleanup on failure
   int64_t globalCounter = 0;
 };
+
+/// Whether a depthwise conv takes the 8-channel vector loop nest (else the
+/// scalar one, which needs an int32 accumulator row in the workspace).
+bool depthwiseVectorForm(Conv2DOp op) {
+  auto w = cast<RankedTensorType>(op.getWeight().getType());
+  return w.getDimSize(0) % 8 == 0 && op.getOutputParamsAttr();
+}
 
 bool isConstantLike(Operation *op) {
   return isa<tosa::ConstOp, tosa::ConstShapeOp, PackedConstantOp,
@@ -576,8 +582,12 @@ FailureOr<int64_t> Lowering::scratchBytes(Operation *op) {
   if (auto conv = dyn_cast<Conv2DOp>(op)) {
     auto w = cast<RankedTensorType>(conv.getWeight().getType());
     int64_t k = w.getDimSize(1) * w.getDimSize(2) * w.getDimSize(3);
-    if (conv.getGroups() != 1) // depthwise: one int32 accumulator row
-      return int64_t(w.getDimSize(0) * 4);
+    if (conv.getGroups() != 1) { // depthwise
+      // The vector form keeps its accumulators in registers; the scalar one
+      // needs a row of int32 accumulators.
+      return depthwiseVectorForm(conv) ? int64_t(0)
+                                       : int64_t(w.getDimSize(0) * 4);
+    }
     return gemm.maxRows() * llvm::alignTo(k, gemm.kAlign());
   }
   if (auto pool = dyn_cast<AvgPool2dOp>(op)) // int32 sums of one pixel
@@ -1482,7 +1492,7 @@ LogicalResult Lowering::emitDepthwise(Conv2DOp op, ImplicitLocOpBuilder &b) {
   // The vector form keeps low-bit weights packed: per tap, channels
   // row-major, 8 / container channels per byte (low bits first).
   unsigned container = (*terms)[0].container;
-  bool vectorForm = c % 8 == 0 && pout;
+  bool vectorForm = depthwiseVectorForm(op);
   int64_t fieldLo = -(int64_t(1) << (container - 1)),
           fieldHi = (int64_t(1) << (container - 1)) - 1;
   if (!vectorForm ||
