@@ -1525,61 +1525,74 @@ LogicalResult Lowering::emitDepthwise(Conv2DOp op, ImplicitLocOpBuilder &b) {
     auto v4i32 = VectorType::get({4}, b.getI32Type());
     auto v4i8 = VectorType::get({4}, b.getI8Type());
     Value zp16 = cst(b, v8i16, zpOf(pin, 0));
-    loopNest(b, {out[0], out[1], out[2], c / 8}, [&](ArrayRef<Value> ivs) {
-      Value c0 = mulI(b, ivs[3], 8);
-      SmallVector<Value> acc = {
-          vector::LoadOp::create(b, v4i32, biasMem, ValueRange{c0}),
-          vector::LoadOp::create(b, v4i32, biasMem,
-                                 ValueRange{addC(b, c0, 4)})};
-      for (int64_t ky = 0; ky < kh; ++ky)
-        for (int64_t kx = 0; kx < kw; ++kx) {
-          Value iy = addC(b, mulI(b, ivs[1], st[0]), ky * dil[0] - pad[0]);
-          Value ix = addC(b, mulI(b, ivs[2], st[1]), kx * dil[1] - pad[2]);
-          Value ok =
-              arith::AndIOp::create(b, inBounds(b, iy, h), inBounds(b, ix, w));
-          auto ifOp = scf::IfOp::create(b, TypeRange{v4i32, v4i32}, ok,
-                                        /*else=*/true);
-          OpBuilder::InsertionGuard guard(b);
-          b.setInsertionPointToStart(&ifOp.getThenRegion().front());
-          Value from = addI(
-              b, linearIndex(b, {ivs[0], iy, ix}, {h * w * c, w * c, c}), c0);
-          Value x = vector::LoadOp::create(b, v8i8, src.mem, ValueRange{from});
-          x = src.isSigned ? Value(arith::ExtSIOp::create(b, v8i16, x))
-                           : Value(arith::ExtUIOp::create(b, v8i16, x));
-          x = arith::SubIOp::create(b, x, zp16);
-          Value wv = loadDepthwiseWeights(
-              b, wMem,
-              addC(b, b.createOrFold<arith::DivUIOp>(c0, idx(b, fields)),
-                   (ky * kw + kx) * c / fields),
-              container);
-          Value p =
-              arith::MulIOp::create(b, x, arith::ExtSIOp::create(b, v8i16, wv));
-          SmallVector<Value> next;
-          for (int64_t half = 0; half < 2; ++half) {
-            Value part = vector::ExtractStridedSliceOp::create(
-                b, p, ArrayRef<int64_t>{half * 4}, ArrayRef<int64_t>{4},
-                ArrayRef<int64_t>{1});
-            next.push_back(arith::AddIOp::create(
-                b, acc[half], arith::ExtSIOp::create(b, v4i32, part)));
-          }
-          scf::YieldOp::create(b, next);
-          b.setInsertionPointToStart(&ifOp.getElseRegion().front());
-          scf::YieldOp::create(b, acc);
-          acc = {ifOp.getResult(0), ifOp.getResult(1)};
-        }
-      Value base = addI(b,
-                        linearIndex(b, {ivs[0], ivs[1], ivs[2]},
-                                    {out[1] * out[2] * c, out[2] * c, c}),
-                        c0);
+    // Channel blocks outside, pixels inside: a block's weights (one register
+    // per tap, unpacked once), bias and multipliers stay in registers for
+    // all output pixels.
+    forLoop(b, c / 8, [&](Value cb) {
+      Value c0 = mulI(b, cb, 8);
+      SmallVector<Value> tapWeights;
+      for (int64_t t = 0; t < kh * kw; ++t)
+        tapWeights.push_back(arith::ExtSIOp::create(
+            b, v8i16,
+            loadDepthwiseWeights(
+                b, wMem,
+                addC(b, b.createOrFold<arith::DivUIOp>(c0, idx(b, fields)),
+                     t * c / fields),
+                container)));
+      SmallVector<Value> bias, mant, shift;
       for (int64_t half = 0; half < 2; ++half) {
         Value ch = addC(b, c0, 4 * half);
-        Value m = vector::LoadOp::create(b, v4i32, mantMem, ValueRange{ch});
-        Value sh = vector::LoadOp::create(b, v4i32, shiftMem, ValueRange{ch});
-        Value y =
-            requantize(b, acc[half], m, sh, zpOf(pout, 0), range.lo, range.hi);
-        vector::StoreOp::create(b, arith::TruncIOp::create(b, v4i8, y), dst,
-                                ValueRange{addC(b, base, 4 * half)});
+        bias.push_back(
+            vector::LoadOp::create(b, v4i32, biasMem, ValueRange{ch}));
+        mant.push_back(
+            vector::LoadOp::create(b, v4i32, mantMem, ValueRange{ch}));
+        shift.push_back(
+            vector::LoadOp::create(b, v4i32, shiftMem, ValueRange{ch}));
       }
+      loopNest(b, {out[0], out[1], out[2]}, [&](ArrayRef<Value> ivs) {
+        SmallVector<Value> acc = bias;
+        for (int64_t ky = 0; ky < kh; ++ky)
+          for (int64_t kx = 0; kx < kw; ++kx) {
+            Value iy = addC(b, mulI(b, ivs[1], st[0]), ky * dil[0] - pad[0]);
+            Value ix = addC(b, mulI(b, ivs[2], st[1]), kx * dil[1] - pad[2]);
+            Value ok = arith::AndIOp::create(b, inBounds(b, iy, h),
+                                             inBounds(b, ix, w));
+            auto ifOp = scf::IfOp::create(b, TypeRange{v4i32, v4i32}, ok,
+                                          /*else=*/true);
+            OpBuilder::InsertionGuard guard(b);
+            b.setInsertionPointToStart(&ifOp.getThenRegion().front());
+            Value from = addI(
+                b, linearIndex(b, {ivs[0], iy, ix}, {h * w * c, w * c, c}), c0);
+            Value x =
+                vector::LoadOp::create(b, v8i8, src.mem, ValueRange{from});
+            x = src.isSigned ? Value(arith::ExtSIOp::create(b, v8i16, x))
+                             : Value(arith::ExtUIOp::create(b, v8i16, x));
+            x = arith::SubIOp::create(b, x, zp16);
+            Value p = arith::MulIOp::create(b, x, tapWeights[ky * kw + kx]);
+            SmallVector<Value> next;
+            for (int64_t half = 0; half < 2; ++half) {
+              Value part = vector::ExtractStridedSliceOp::create(
+                  b, p, ArrayRef<int64_t>{half * 4}, ArrayRef<int64_t>{4},
+                  ArrayRef<int64_t>{1});
+              next.push_back(arith::AddIOp::create(
+                  b, acc[half], arith::ExtSIOp::create(b, v4i32, part)));
+            }
+            scf::YieldOp::create(b, next);
+            b.setInsertionPointToStart(&ifOp.getElseRegion().front());
+            scf::YieldOp::create(b, acc);
+            acc = {ifOp.getResult(0), ifOp.getResult(1)};
+          }
+        Value base = addI(b,
+                          linearIndex(b, {ivs[0], ivs[1], ivs[2]},
+                                      {out[1] * out[2] * c, out[2] * c, c}),
+                          c0);
+        for (int64_t half = 0; half < 2; ++half) {
+          Value y = requantize(b, acc[half], mant[half], shift[half],
+                               zpOf(pout, 0), range.lo, range.hi);
+          vector::StoreOp::create(b, arith::TruncIOp::create(b, v4i8, y), dst,
+                                  ValueRange{addC(b, base, 4 * half)});
+        }
+      });
     });
     return success();
   }
