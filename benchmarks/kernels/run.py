@@ -37,7 +37,8 @@ MCA_CPUS = {
     "cortex-a710": ["neoverse-n2", "neoverse-v1"],
 }
 # MACs per instruction of each multiply kind the kernels use.
-MACS = {"sdot": 16, "smmla": 32, "smull": 8, "smull2": 8}
+MACS = {"sdot": 16, "smmla": 32, "smull": 8, "smull2": 8, "smlal": 8,
+        "smlal2": 8}
 PEAK_INSN = {"sdot": "sdot v{i}.4s, v16.16b, v17.4b[0]",
              "smmla": "smmla v{i}.4s, v16.16b, v17.16b",
              "smull": "smlal v{i}.8h, v16.8b, v17.8b"}
