@@ -35,7 +35,8 @@ FailureOr<ArtifactInfo> mpq::generateArtifacts(ModuleOp quantized,
 
   if (std::error_code ec = llvm::sys::fs::create_directories(dir))
     return module->emitError("cannot create ") << dir << ": " << ec.message();
-  // Write to temporaries and keep them only when everything succeeded.
+  // Every file is removed again unless all of them were written.
+  SmallVector<std::unique_ptr<llvm::ToolOutputFile>> outputs;
   auto write = [&](StringRef path,
                    llvm::function_ref<LogicalResult(llvm::raw_fd_ostream &)> fn)
       -> LogicalResult {
@@ -45,7 +46,7 @@ FailureOr<ArtifactInfo> mpq::generateArtifacts(ModuleOp quantized,
       return module->emitError("cannot write ") << path << ": " << error;
     if (failed(fn(out->os())))
       return failure();
-    out->keep();
+    outputs.push_back(std::move(out));
     return success();
   };
   SmallString<256> obj(dir), hdr(dir);
@@ -64,6 +65,10 @@ FailureOr<ArtifactInfo> mpq::generateArtifacts(ModuleOp quantized,
         return emitCodegenFile(*module, target, CodegenFileKind::Assembly, os);
       })))
     return failure();
+  for (auto &out : outputs) {
+    out->os().flush();
+    out->keep();
+  }
   uint64_t size = 0;
   llvm::sys::fs::file_size(obj, size);
   info.objectBytes = int64_t(size);
