@@ -934,6 +934,168 @@ static LogicalResult runCast(tosa::CastOp op, Operands in, Results results,
 }
 
 //===----------------------------------------------------------------------===//
+// reverse, resize, transpose_conv2d
+//===----------------------------------------------------------------------===//
+
+static LogicalResult runReverse(tosa::ReverseOp op, Operands in,
+                                Results results, const ExecContext &) {
+  const Tensor &x = *in[0];
+  int64_t rank = x.getRank(), axis = op.getAxis();
+  if (axis < 0 || axis >= rank)
+    return emitRunError(op, "axis " + Twine(axis) + " is out of range for "
+                                                    "rank " +
+                                Twine(rank));
+  Tensor out = Tensor::createUninitialized(x.getKind(), x.getShape());
+  const int64_t outer = getNumElements(x.getShape().take_front(axis));
+  const int64_t len = x.getDimSize(axis);
+  const int64_t inner = getNumElements(x.getShape().drop_front(axis + 1));
+  const size_t elem = getElementKindSize(x.getKind());
+  const char *src = static_cast<const char *>(x.getRawData());
+  char *dst = static_cast<char *>(out.getRawData());
+  for (int64_t o = 0; o < outer; ++o)
+    for (int64_t a = 0; a < len; ++a)
+      std::memcpy(dst + ((o * len + a) * inner) * elem,
+                  src + ((o * len + (len - 1 - a)) * inner) * elem,
+                  inner * elem);
+  results[0] = std::move(out);
+  return success();
+}
+
+/// floor(a / b) for b > 0.
+static int64_t floorDiv(int64_t a, int64_t b) {
+  int64_t q = a / b;
+  return (a % b != 0 && a < 0) ? q - 1 : q;
+}
+
+static LogicalResult runResize(tosa::ResizeOp op, Operands in, Results results,
+                               const ExecContext &) {
+  const Tensor &x = *in[0];
+  if (failed(checkKind(op, x, ElementKind::F32, "input")) ||
+      failed(checkRank(op, x, 4, "input")))
+    return failure();
+  SmallVector<int64_t> scale, offset, border;
+  if (failed(getShapeOperand(op, *in[1], "scale", scale)) ||
+      failed(getShapeOperand(op, *in[2], "offset", offset)) ||
+      failed(getShapeOperand(op, *in[3], "border", border)))
+    return failure();
+  if (scale.size() != 4 || offset.size() != 2 || border.size() != 2)
+    return emitRunError(op, "scale needs 4 entries, offset and border 2");
+  if (llvm::any_of(scale, [](int64_t s) { return s <= 0; }))
+    return emitRunError(op, "scale entries must be positive");
+  const int64_t n = x.getDimSize(0), ih = x.getDimSize(1),
+                iw = x.getDimSize(2), c = x.getDimSize(3);
+  // Output size from the TOSA relation (input - 1) * scale_n - offset +
+  // border = (output - 1) * scale_d.
+  int64_t numY = (ih - 1) * scale[0] - offset[0] + border[0];
+  int64_t numX = (iw - 1) * scale[2] - offset[1] + border[1];
+  if (numY < 0 || numX < 0 || numY % scale[1] || numX % scale[3])
+    return emitRunError(op, "scale, offset and border do not give a whole "
+                            "output size");
+  const int64_t oh = numY / scale[1] + 1, ow = numX / scale[3] + 1;
+  bool bilinear = op.getMode() == tosa::ResizeMode::BILINEAR;
+  Tensor out = Tensor::createUninitialized(ElementKind::F32, {n, oh, ow, c});
+  const float *src = x.getData<float>();
+  float *dst = out.getData<float>();
+  auto clampI = [](int64_t v, int64_t hi) {
+    return std::min<int64_t>(std::max<int64_t>(v, 0), hi - 1);
+  };
+  for (int64_t oy = 0; oy < oh; ++oy) {
+    int64_t y = oy * scale[1] + offset[0];
+    int64_t iy = floorDiv(y, scale[0]);
+    float dy = float(y - iy * scale[0]) / float(scale[0]);
+    int64_t iy0 = clampI(iy, ih), iy1 = clampI(iy + 1, ih);
+    for (int64_t ox = 0; ox < ow; ++ox) {
+      int64_t xx = ox * scale[3] + offset[1];
+      int64_t ix = floorDiv(xx, scale[2]);
+      float dx = float(xx - ix * scale[2]) / float(scale[2]);
+      int64_t ix0 = clampI(ix, iw), ix1 = clampI(ix + 1, iw);
+      for (int64_t b = 0; b < n; ++b) {
+        float *o = dst + ((b * oh + oy) * ow + ox) * c;
+        auto at = [&](int64_t yy, int64_t xq) {
+          return src + ((b * ih + yy) * iw + xq) * c;
+        };
+        if (bilinear) {
+          const float *v00 = at(iy0, ix0), *v01 = at(iy0, ix1),
+                      *v10 = at(iy1, ix0), *v11 = at(iy1, ix1);
+          for (int64_t ch = 0; ch < c; ++ch)
+            o[ch] = v00[ch] * (1.0f - dy) * (1.0f - dx) +
+                    v01[ch] * (1.0f - dy) * dx + v10[ch] * dy * (1.0f - dx) +
+                    v11[ch] * dy * dx;
+        } else {
+          const float *v = at(dy >= 0.5f ? iy1 : iy0, dx >= 0.5f ? ix1 : ix0);
+          std::memcpy(o, v, c * sizeof(float));
+        }
+      }
+    }
+  }
+  results[0] = std::move(out);
+  return success();
+}
+
+static LogicalResult runTransposeConv2D(tosa::TransposeConv2DOp op,
+                                        Operands in, Results results,
+                                        const ExecContext &) {
+  const Tensor &x = *in[0], &w = *in[1], &bias = *in[2];
+  if (failed(checkKind(op, x, ElementKind::F32, "input")) ||
+      failed(checkKind(op, w, ElementKind::F32, "weight")) ||
+      failed(checkKind(op, bias, ElementKind::F32, "bias")) ||
+      failed(checkRank(op, x, 4, "input")) ||
+      failed(checkRank(op, w, 4, "weight")))
+    return failure();
+  const int64_t n = x.getDimSize(0), ih = x.getDimSize(1),
+                iw = x.getDimSize(2), ic = x.getDimSize(3);
+  const int64_t oc = w.getDimSize(0), kh = w.getDimSize(1),
+                kw = w.getDimSize(2);
+  if (w.getDimSize(3) != ic)
+    return emitRunError(op, "weight " + formatShape(w.getShape()) +
+                                " (OHWI) does not match the " + Twine(ic) +
+                                " input channels");
+  if (bias.getNumElements() != oc && bias.getNumElements() != 1)
+    return emitRunError(op, "bias has " + Twine(bias.getNumElements()) +
+                                " elements for " + Twine(oc) + " channels");
+  ArrayRef<int64_t> pad = op.getOutPad(), stride = op.getStride();
+  if (pad.size() != 4 || stride.size() != 2 || stride[0] < 1 ||
+      stride[1] < 1)
+    return emitRunError(op, "out_pad needs 4 entries and stride 2 positive "
+                            "ones");
+  const int64_t oh = (ih - 1) * stride[0] + pad[0] + pad[1] + kh;
+  const int64_t ow = (iw - 1) * stride[1] + pad[2] + pad[3] + kw;
+  if (oh < 1 || ow < 1)
+    return emitRunError(op, "the output would be empty");
+  Tensor out = Tensor::createUninitialized(ElementKind::F32, {n, oh, ow, oc});
+  float *dst = out.getData<float>();
+  const float *src = x.getData<float>(), *wt = w.getData<float>(),
+              *bs = bias.getData<float>();
+  for (int64_t e = 0; e < out.getNumElements(); ++e)
+    dst[e] = bs[bias.getNumElements() == 1 ? 0 : e % oc];
+  for (int64_t b = 0; b < n; ++b)
+    for (int64_t iy = 0; iy < ih; ++iy)
+      for (int64_t ix = 0; ix < iw; ++ix) {
+        const float *xv = src + ((b * ih + iy) * iw + ix) * ic;
+        for (int64_t ky = 0; ky < kh; ++ky) {
+          int64_t oy = iy * stride[0] + pad[0] + ky;
+          if (oy < 0 || oy >= oh)
+            continue;
+          for (int64_t kx = 0; kx < kw; ++kx) {
+            int64_t ox = ix * stride[1] + pad[2] + kx;
+            if (ox < 0 || ox >= ow)
+              continue;
+            float *ov = dst + ((b * oh + oy) * ow + ox) * oc;
+            for (int64_t o = 0; o < oc; ++o) {
+              const float *wv = wt + ((o * kh + ky) * kw + kx) * ic;
+              float acc = 0.0f;
+              for (int64_t i = 0; i < ic; ++i)
+                acc += xv[i] * wv[i];
+              ov[o] += acc;
+            }
+          }
+        }
+      }
+  results[0] = std::move(out);
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
 // Registration
 //===----------------------------------------------------------------------===//
 
@@ -960,6 +1122,9 @@ void mpq::registerTosaOpHandlers(OpHandlerRegistry &registry) {
   registry.add<SliceOp, runSlice>();
   registry.add<PadOp, runPad>();
   registry.add<TileOp, runTile>();
+  registry.add<ReverseOp, runReverse>();
+  registry.add<ResizeOp, runResize>();
+  registry.add<TransposeConv2DOp, runTransposeConv2D>();
 
   addRaw<AddOp>(registry, runBinary<Binary::Add>);
   addRaw<SubOp>(registry, runBinary<Binary::Sub>);

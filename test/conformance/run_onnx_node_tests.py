@@ -31,10 +31,18 @@ SUPPORTED = {
     "HardSwish", "HardSigmoid", "Add", "Sub", "Mul", "MaxPool", "AveragePool",
     "GlobalAveragePool", "Flatten", "Reshape", "Transpose", "Concat",
     "Softmax", "BatchNormalization", "Constant", "Identity", "Dropout", "Pad",
+    # Added for exported real-world models (issue 10).
+    "Div", "Pow", "Sqrt", "ReduceMean", "ReduceMax", "ReduceMin", "ReduceSum",
+    "ReduceProd", "Log", "Exp", "Neg", "Max", "Min", "Sum", "Mean", "Tanh",
+    "Erf", "Abs", "Floor", "Ceil", "Reciprocal", "Softplus", "Squeeze",
+    "Unsqueeze", "Slice", "Split", "Gather", "Cast", "Resize", "Upsample",
+    "ConvTranspose", "Shape", "Size", "ConstantOfShape", "Expand", "Equal",
+    "Where", "If", "Range",
 }
 # Ops whose every input is data; for the others only input 0 is data and the
 # rest (weights, shapes, pads, clip bounds, BN statistics) are frozen.
-ALL_DATA = {"Add", "Sub", "Mul", "MatMul", "Concat", "Gemm"}
+ALL_DATA = {"Add", "Sub", "Mul", "MatMul", "Concat", "Gemm", "Div", "Pow",
+            "Max", "Min", "Sum", "Mean"}
 
 RTOL, ATOL = 1e-4, 1e-5
 

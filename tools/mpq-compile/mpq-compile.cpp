@@ -108,6 +108,11 @@ cl::opt<std::string> targetsDir("targets-dir",
                                 cl::init(MPQ_TARGETS_DIR), cl::cat(category));
 cl::opt<std::string> namePrefix("name", cl::desc("C symbol prefix"),
                                 cl::init("model"), cl::cat(category));
+cl::list<std::string> inputShapes(
+    "input-shape",
+    cl::desc("shape of a graph input, NAME=D0xD1x... ('?' keeps a "
+             "dimension symbolic); repeatable"),
+    cl::value_desc("NAME=D0xD1x..."), cl::cat(category));
 
 int fail(const Twine &msg) {
   errs() << "mpq-compile: error: " << msg << "\n";
@@ -265,8 +270,14 @@ int main(int argc, char **argv) {
     return fail("cannot read " + inputFile + ": " +
                 buffer.getError().message());
   progress("importing " + inputFile);
-  OwningOpRef<ModuleOp> module =
-      mpq::importONNXModel((*buffer)->getBuffer(), inputFile, &ctx);
+  mpq::ONNXImportOptions importOpts;
+  for (const std::string &spec : inputShapes) {
+    std::string err;
+    if (failed(mpq::parseInputShape(spec, importOpts, err)))
+      return fail(err);
+  }
+  OwningOpRef<ModuleOp> module = mpq::importONNXModel(
+      (*buffer)->getBuffer(), inputFile, &ctx, importOpts);
   if (!module)
     return 1;
   OwningOpRef<ModuleOp> floatModule = module->clone();

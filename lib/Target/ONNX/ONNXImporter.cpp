@@ -12,6 +12,8 @@
 #include "mpq/Target/ONNX/ONNXImporter.h"
 #include "mpq/InitAll.h"
 
+#include "ConstEval.h"
+
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/Builders.h"
@@ -22,6 +24,7 @@
 #include "mlir/Tools/mlir-translate/Translation.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSwitch.h"
+#include "llvm/Support/CommandLine.h"
 #include "llvm/Support/SourceMgr.h"
 
 #include <onnx/onnx_pb.h>
@@ -31,27 +34,9 @@
 #include <numeric>
 
 using namespace mlir;
+using namespace mpq::onnximport;
 
 namespace {
-
-constexpr int64_t kDyn = ShapedType::kDynamic;
-using Shape = SmallVector<int64_t>;
-
-/// A constant tensor read from an initializer or a Constant node.
-struct ConstTensor {
-  Shape shape;
-  bool isFloat = true;
-  std::vector<float> f;   // when isFloat
-  std::vector<int64_t> i; // otherwise
-  int64_t numel() const {
-    int64_t n = 1;
-    for (int64_t d : shape)
-      n *= d;
-    return n;
-  }
-  float fAt(int64_t k) const { return isFloat ? f[k] : float(i[k]); }
-  int64_t iAt(int64_t k) const { return isFloat ? int64_t(f[k]) : i[k]; }
-};
 
 /// An SSA value with its ONNX logical shape and physical layout.
 struct Val {
@@ -80,16 +65,6 @@ int64_t product(ArrayRef<int64_t> s) {
     n *= d;
   }
   return n;
-}
-
-std::string shapeStr(ArrayRef<int64_t> s) {
-  std::string out = "[";
-  for (size_t k = 0; k < s.size(); ++k) {
-    if (k)
-      out += ",";
-    out += s[k] == kDyn ? "?" : std::to_string(s[k]);
-  }
-  return out + "]";
 }
 
 class Importer {
@@ -176,6 +151,41 @@ private:
   LogicalResult importConstant(const onnx::NodeProto &n);
   LogicalResult importPad(const onnx::NodeProto &n);
   LogicalResult importIdentity(const onnx::NodeProto &n);
+  LogicalResult importNeg(const onnx::NodeProto &n);
+  LogicalResult importVariadic(const onnx::NodeProto &n);
+  LogicalResult importReduce(const onnx::NodeProto &n);
+  LogicalResult importSqueeze(const onnx::NodeProto &n);
+  LogicalResult importSlice(const onnx::NodeProto &n);
+  LogicalResult importSplit(const onnx::NodeProto &n);
+  LogicalResult importGather(const onnx::NodeProto &n);
+  LogicalResult importCast(const onnx::NodeProto &n);
+  LogicalResult importExpand(const onnx::NodeProto &n);
+  LogicalResult importWhere(const onnx::NodeProto &n);
+  LogicalResult importResize(const onnx::NodeProto &n);
+  LogicalResult importConvTranspose(const onnx::NodeProto &n);
+  LogicalResult importPadMode(const onnx::NodeProto &n, Val x,
+                              ArrayRef<int64_t> pads, bool reflect);
+  /// Conv, ConvTranspose and pooling on rank-3 (N, C, L) inputs, as the 2-D
+  /// op on (N, C, 1, L).
+  LogicalResult import1D(const onnx::NodeProto &n);
+  LogicalResult importIf(const onnx::NodeProto &n);
+
+  /// Imports one node: constant folding first, then the op importers.
+  LogicalResult processNode(const onnx::NodeProto &n);
+  /// Evaluates `n` on the host when its result is a constant (all inputs
+  /// constant, or a Shape of a value whose shape is known). Sets `folded`.
+  LogicalResult tryFold(const onnx::NodeProto &n, bool &folded);
+  /// Reads a graph's initializers and Constant nodes into `consts`.
+  LogicalResult readConstants(const onnx::GraphProto &g);
+  /// Slices `x` (any layout) along logical axes: `begin` and `size` per
+  /// logical dimension; the result keeps x's layout.
+  Val sliceVal(Val x, ArrayRef<int64_t> begin, ArrayRef<int64_t> size);
+  /// Applies the logical-axis permutation of a value's layout to `v`.
+  Shape toPhysical(const Val &x, ArrayRef<int64_t> logical);
+  /// A fresh SSA-free name for synthetic nodes.
+  std::string freshName(StringRef base) {
+    return (base + "__mpq" + Twine(fresh++)).str();
+  }
 
   LogicalResult foldBatchNorms(onnx::GraphProto &g);
   /// Window arithmetic shared by Conv and pooling: ONNX pads and output size
@@ -202,6 +212,7 @@ private:
   int64_t opset = 0;
   llvm::StringMap<ConstTensor> consts;
   llvm::StringMap<Val> vals;
+  int64_t fresh = 0;
 };
 
 //===----------------------------------------------------------------------===//
@@ -273,6 +284,34 @@ LogicalResult Importer::readTensor(const onnx::TensorProto &t,
         out.f[k] = float(t.double_data(k));
     }
     return success();
+  case onnx::TensorProto::FLOAT16: {
+    // Half-precision weights (stored in int32_data or raw, 2 bytes each).
+    out.isFloat = true;
+    out.f.resize(n);
+    if (!raw.empty() && !rawCount(2))
+      return failure();
+    if (raw.empty() && t.int32_data_size() != n)
+      return countErr(t.int32_data_size());
+    for (int64_t k = 0; k < n; ++k) {
+      uint16_t h;
+      if (!raw.empty())
+        memcpy(&h, raw.data() + 2 * k, 2);
+      else
+        h = uint16_t(t.int32_data(k));
+      uint32_t sign = uint32_t(h >> 15) << 31, e = (h >> 10) & 31,
+               m = h & 1023;
+      float v;
+      if (e == 0)
+        v = std::ldexp(float(m), -24);
+      else if (e == 31)
+        v = m ? std::numeric_limits<float>::quiet_NaN()
+              : std::numeric_limits<float>::infinity();
+      else
+        v = std::ldexp(float(m | 1024), int(e) - 25);
+      out.f[k] = sign ? -v : v;
+    }
+    return success();
+  }
   case onnx::TensorProto::INT64:
     out.isFloat = false;
     out.i.resize(n);
@@ -1028,6 +1067,17 @@ LogicalResult Importer::importBinary(const onnx::NodeProto &n) {
   }
   bool nhwc = rank == 4 && ((!c[0] && v[0].nhwc) || (!c[1] && v[1].nhwc));
   Value operands[2];
+  ConstTensor recip;
+  if (op == "Div" && c[1]) {
+    // Division by a constant (x * relu6(x + 3) / 6): multiply by its
+    // reciprocal.
+    recip = *c[1];
+    recip.isFloat = true;
+    recip.f.resize(recip.numel());
+    for (int64_t e = 0; e < recip.numel(); ++e)
+      recip.f[e] = 1.0f / c[1]->fAt(e);
+    c[1] = &recip;
+  }
   for (int k = 0; k < 2; ++k) {
     if (c[k]) {
       operands[k] = constFor(*c[k], rank, nhwc).v;
@@ -1046,10 +1096,24 @@ LogicalResult Importer::importBinary(const onnx::NodeProto &n) {
   }
   Val res{Value(), out, nhwc};
   Type t = f32(physical(res));
-  if (op == "Add")
+  if (op == "Add" || op == "Sum")
     res.v = make<tosa::AddOp>(t, {operands[0], operands[1]});
   else if (op == "Sub")
     res.v = make<tosa::SubOp>(t, {operands[0], operands[1]});
+  else if (op == "Max")
+    res.v = make<tosa::MaximumOp>(t, {operands[0], operands[1]});
+  else if (op == "Min")
+    res.v = make<tosa::MinimumOp>(t, {operands[0], operands[1]});
+  else if (op == "Pow" && c[1] && c[1]->numel() == 1 && c[1]->fAt(0) == 2.0f)
+    res.v =
+        make<tosa::MulOp>(t, {operands[0], operands[0], mulShift(b, loc)});
+  else if (op == "Pow")
+    res.v = make<tosa::PowOp>(t, {operands[0], operands[1]});
+  else if (op == "Div" && !c[1])
+    res.v = make<tosa::MulOp>(
+        t, {operands[0],
+            make<tosa::ReciprocalOp>(operands[1].getType(), {operands[1]}),
+            mulShift(b, loc)});
   else
     res.v =
         make<tosa::MulOp>(t, {operands[0], operands[1], mulShift(b, loc)});
@@ -1096,6 +1160,31 @@ LogicalResult Importer::importUnary(const onnx::NodeProto &n) {
     r = op == "HardSigmoid"
             ? gate
             : make<tosa::MulOp>(t, {x.v, gate, mulShift(b, loc)});
+  } else if (op == "Tanh") {
+    r = make<tosa::TanhOp>(t, {x.v});
+  } else if (op == "Exp") {
+    r = make<tosa::ExpOp>(t, {x.v});
+  } else if (op == "Log") {
+    r = make<tosa::LogOp>(t, {x.v});
+  } else if (op == "Erf") {
+    r = make<tosa::ErfOp>(t, {x.v});
+  } else if (op == "Abs") {
+    r = make<tosa::AbsOp>(t, {x.v});
+  } else if (op == "Floor") {
+    r = make<tosa::FloorOp>(t, {x.v});
+  } else if (op == "Ceil") {
+    r = make<tosa::CeilOp>(t, {x.v});
+  } else if (op == "Reciprocal") {
+    r = make<tosa::ReciprocalOp>(t, {x.v});
+  } else if (op == "Sqrt") {
+    r = make<tosa::PowOp>(t, {x.v, constF(ones, {0.5f})});
+  } else if (op == "Neg") {
+    r = make<tosa::NegateOp>(t, {x.v, zeroPoint(), zeroPoint()});
+  } else if (op == "Softplus") {
+    // log(1 + exp(x)); exact enough for the float path, an island anyway.
+    r = make<tosa::LogOp>(
+        t, {make<tosa::AddOp>(t, {make<tosa::ExpOp>(t, {x.v}),
+                                  constF(ones, {1.0f})})});
   } else {
     return nodeError(n) << "unsupported op";
   }
@@ -1113,6 +1202,27 @@ LogicalResult Importer::importClip(const onnx::NodeProto &n) {
     lo = attrFloat(n, "min", lo);
     hi = attrFloat(n, "max", hi);
   } else {
+    if ((hasInput(n, 1) && !getConst(n, 1)) ||
+        (hasInput(n, 2) && !getConst(n, 2))) {
+      // Computed bounds (e.g. max(x) - 80 dB): maximum, then minimum.
+      std::string acc = n.input(0);
+      for (int k = 1; k <= 2; ++k) {
+        if (!hasInput(n, k))
+          continue;
+        onnx::NodeProto step = n;
+        step.set_op_type(k == 1 ? "Max" : "Min");
+        step.clear_input();
+        step.clear_attribute();
+        step.add_input(acc);
+        step.add_input(n.input(k));
+        bool last = k == 2 || !hasInput(n, 2);
+        step.set_output(0, last ? n.output(0) : freshName(n.output(0)));
+        if (failed(importBinary(step)))
+          return failure();
+        acc = step.output(0);
+      }
+      return success();
+    }
     for (int k = 1; k <= 2; ++k) {
       if (!hasInput(n, k))
         continue;
@@ -1398,9 +1508,10 @@ LogicalResult Importer::importConstant(const onnx::NodeProto &n) {
 
 LogicalResult Importer::importPad(const onnx::NodeProto &n) {
   std::string mode = attrStr(n, "mode", "constant");
-  if (mode != "constant")
+  if (mode != "constant" && mode != "reflect" && mode != "edge")
     return nodeError(n) << "pad mode '" << mode
-                        << "' is not supported (only 'constant')";
+                        << "' is not supported (constant, reflect and edge "
+                           "are)";
   FailureOr<Val> xIn = get(n, 0);
   if (failed(xIn))
     return failure();
@@ -1446,6 +1557,8 @@ LogicalResult Importer::importPad(const onnx::NodeProto &n) {
                         << pads.size();
   if (llvm::any_of(pads, [](int64_t p) { return p < 0; }))
     return nodeError(n) << "negative pads (cropping) are not supported";
+  if (mode != "constant")
+    return importPadMode(n, x, pads, mode == "reflect");
   Shape out = x.shape, tosaPads;
   for (int64_t d = 0; d < rank; ++d) {
     if (out[d] != kDyn)
@@ -1480,6 +1593,998 @@ LogicalResult Importer::importIdentity(const onnx::NodeProto &n) {
     return failure();
   set(n, 0, *x);
   return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Ops added for exported real-world models
+//===----------------------------------------------------------------------===//
+
+Shape Importer::toPhysical(const Val &x, ArrayRef<int64_t> logical) {
+  if (!x.nhwc)
+    return Shape(logical);
+  Shape p;
+  for (int64_t d : kToNHWC)
+    p.push_back(logical[d]);
+  return p;
+}
+
+Val Importer::sliceVal(Val x, ArrayRef<int64_t> begin,
+                       ArrayRef<int64_t> size) {
+  Shape pb = toPhysical(x, begin), ps = toPhysical(x, size);
+  Shape sizeArg(ps);
+  for (int64_t &d : sizeArg)
+    if (d == kDyn)
+      d = -1;
+  Value r = make<tosa::SliceOp>(f32(ps),
+                                {x.v, constShape(pb), constShape(sizeArg)});
+  return Val{r, Shape(size), x.nhwc};
+}
+
+LogicalResult Importer::importVariadic(const onnx::NodeProto &n) {
+  const std::string &op = n.op_type();
+  if (n.input_size() < 1)
+    return nodeError(n) << "needs at least one input";
+  if (n.input_size() == 1 && op != "Mean") {
+    onnx::NodeProto id = n;
+    id.set_op_type("Identity");
+    return importIdentity(id);
+  }
+  // Fold left: acc = op(acc, input k), through synthetic two-input nodes.
+  std::string acc = n.input(0);
+  for (int k = 1; k < n.input_size(); ++k) {
+    onnx::NodeProto step = n;
+    step.set_op_type(op == "Mean" ? "Sum" : op);
+    step.clear_input();
+    step.add_input(acc);
+    step.add_input(n.input(k));
+    bool last = k + 1 == n.input_size() && op != "Mean";
+    step.set_output(0, last ? n.output(0) : freshName(n.output(0)));
+    if (failed(importBinary(step)))
+      return failure();
+    acc = step.output(0);
+  }
+  if (op == "Mean") {
+    std::string scale = freshName(n.output(0));
+    ConstTensor c;
+    c.f = {1.0f / float(n.input_size())};
+    consts[scale] = c;
+    onnx::NodeProto step = n;
+    step.set_op_type("Mul");
+    step.clear_input();
+    step.add_input(acc);
+    step.add_input(scale);
+    return importBinary(step);
+  }
+  return success();
+}
+
+LogicalResult Importer::importReduce(const onnx::NodeProto &n) {
+  const std::string &op = n.op_type();
+  FailureOr<Val> xIn = get(n, 0);
+  if (failed(xIn))
+    return failure();
+  int64_t rank = xIn->shape.size();
+  // Axes moved from an attribute to an input in opset 13 (ReduceSum) and
+  // 18 (the others).
+  bool axesInput = opset >= (op == "ReduceSum" ? 13 : 18);
+  Shape axes;
+  if (axesInput && hasInput(n, 1)) {
+    const ConstTensor *a = getConst(n, 1);
+    if (!a)
+      return nodeError(n) << "axes must be a constant";
+    for (int64_t k = 0; k < a->numel(); ++k)
+      axes.push_back(a->iAt(k));
+  } else if (!axesInput) {
+    axes = attrInts(n, "axes");
+  }
+  bool keep = attrInt(n, "keepdims", 1) != 0;
+  if (axes.empty() && attrInt(n, "noop_with_empty_axes", 0)) {
+    set(n, 0, *xIn);
+    return success();
+  }
+  SmallVector<bool> red(rank, axes.empty());
+  for (int64_t a : axes) {
+    int64_t ax = a < 0 ? a + rank : a;
+    if (ax < 0 || ax >= rank)
+      return nodeError(n) << "axis " << a << " is out of range for rank "
+                          << rank;
+    red[ax] = true;
+  }
+  Val x = keep ? *xIn : toLayout(*xIn, false);
+  Shape cur = x.shape;
+  int64_t count = 1;
+  Value v = x.v;
+  for (int64_t d = 0; d < rank; ++d) {
+    if (!red[d])
+      continue;
+    if (cur[d] == kDyn)
+      return nodeError(n) << "cannot reduce dimension " << d << " of shape "
+                          << shapeStr(x.shape) << ": its size is unknown";
+    count *= cur[d];
+    cur[d] = 1;
+    int64_t phys = x.nhwc ? kToNCHW[0] : d;
+    if (x.nhwc)
+      for (int64_t p = 0; p < 4; ++p)
+        if (kToNHWC[p] == d)
+          phys = p;
+    Shape ps = toPhysical(x, cur);
+    auto ax = named("axis", b.getI32IntegerAttr(phys));
+    if (op == "ReduceMax")
+      v = make<tosa::ReduceMaxOp>(f32(ps), {v}, {ax});
+    else if (op == "ReduceMin")
+      v = make<tosa::ReduceMinOp>(f32(ps), {v}, {ax});
+    else if (op == "ReduceProd")
+      v = make<tosa::ReduceProductOp>(f32(ps), {v}, {ax});
+    else
+      v = make<tosa::ReduceSumOp>(f32(ps), {v}, {ax});
+  }
+  Shape ps = toPhysical(x, cur);
+  if (op == "ReduceMean")
+    v = make<tosa::MulOp>(
+        f32(ps), {v, constF(Shape(rank, 1), {1.0f / float(count)}),
+                  mulShift(b, loc)});
+  Val res{v, cur, x.nhwc};
+  if (!keep) {
+    Shape out;
+    for (int64_t d = 0; d < rank; ++d)
+      if (!red[d])
+        out.push_back(cur[d]);
+    FailureOr<Val> r = reshape(n, res, out);
+    if (failed(r))
+      return failure();
+    res = *r;
+  }
+  set(n, 0, res);
+  return success();
+}
+
+LogicalResult Importer::importSqueeze(const onnx::NodeProto &n) {
+  FailureOr<Val> xIn = get(n, 0);
+  if (failed(xIn))
+    return failure();
+  Shape axes;
+  if (opset < 13) {
+    axes = attrInts(n, "axes");
+  } else if (hasInput(n, 1)) {
+    const ConstTensor *a = getConst(n, 1);
+    if (!a)
+      return nodeError(n) << "axes must be a constant";
+    for (int64_t k = 0; k < a->numel(); ++k)
+      axes.push_back(a->iAt(k));
+  }
+  std::string err;
+  FailureOr<Shape> out = n.op_type() == "Squeeze"
+                             ? squeezeShape(xIn->shape, axes, err)
+                             : unsqueezeShape(xIn->shape, axes, err);
+  if (failed(out))
+    return nodeError(n) << err;
+  if (n.op_type() == "Squeeze" && axes.empty() &&
+      llvm::is_contained(xIn->shape, kDyn))
+    return nodeError(n) << "squeezing every unit dimension of "
+                        << shapeStr(xIn->shape)
+                        << " needs known dimensions";
+  FailureOr<Val> r = reshape(n, *xIn, *out);
+  if (failed(r))
+    return failure();
+  set(n, 0, *r);
+  return success();
+}
+
+LogicalResult Importer::importSlice(const onnx::NodeProto &n) {
+  FailureOr<Val> xIn = get(n, 0);
+  if (failed(xIn))
+    return failure();
+  Shape starts, ends, axes, steps;
+  if (opset < 10) {
+    starts = attrInts(n, "starts");
+    ends = attrInts(n, "ends");
+    axes = attrInts(n, "axes");
+  } else {
+    for (int k = 1; k <= 4; ++k) {
+      if (!hasInput(n, k))
+        continue;
+      const ConstTensor *c = getConst(n, k);
+      if (!c)
+        return nodeError(n) << "starts, ends, axes and steps must be "
+                               "constants";
+      Shape &v = k == 1 ? starts : k == 2 ? ends : k == 3 ? axes : steps;
+      for (int64_t e = 0; e < c->numel(); ++e)
+        v.push_back(c->iAt(e));
+    }
+  }
+  // A symbolic batch dimension may only be sliced whole.
+  Shape known = xIn->shape;
+  int64_t rank = known.size();
+  SmallVector<bool> isNamed(rank, false);
+  for (size_t k = 0; k < starts.size(); ++k) {
+    int64_t a = axes.empty() ? int64_t(k) : axes[k];
+    a = a < 0 ? a + rank : a;
+    if (a >= 0 && a < rank)
+      isNamed[a] = true;
+  }
+  for (int64_t d = 0; d < rank; ++d)
+    if (known[d] == kDyn && !isNamed[d])
+      known[d] = 1; // placeholder; restored below
+  std::string err;
+  FailureOr<SmallVector<SliceDim>> dims =
+      sliceDims(known, starts, ends, axes, steps, err);
+  if (failed(dims))
+    return nodeError(n) << err;
+  Val x = *xIn;
+  Shape begin, size;
+  for (int64_t d = 0; d < rank; ++d) {
+    SliceDim sd = (*dims)[d];
+    if (xIn->shape[d] == kDyn && !isNamed[d])
+      sd = {0, 1, kDyn};
+    if (sd.count == 0)
+      return nodeError(n) << "the slice is empty; empty (zero-sized) tensors "
+                             "are not supported";
+    if (sd.step < 0) {
+      // Reverse the axis, then walk it forwards.
+      int64_t dim = xIn->shape[d];
+      int64_t phys = d;
+      if (x.nhwc)
+        for (int64_t p = 0; p < 4; ++p)
+          if (kToNHWC[p] == d)
+            phys = p;
+      x.v = make<tosa::ReverseOp>(x.v.getType(), {x.v},
+                                  {named("axis", b.getI32IntegerAttr(phys))});
+      sd = {dim - 1 - sd.start, -sd.step, sd.count};
+    }
+    (*dims)[d] = sd;
+  }
+  // Contiguous part first, then strides via reshape.
+  for (int64_t d = 0; d < rank; ++d) {
+    SliceDim sd = (*dims)[d];
+    begin.push_back(sd.count == kDyn ? 0 : sd.start);
+    int64_t span = sd.count == kDyn ? kDyn : (sd.count - 1) * sd.step + 1;
+    size.push_back(span);
+  }
+  if (begin != Shape(rank, 0) || size != x.shape)
+    x = sliceVal(x, begin, size);
+  for (int64_t d = 0; d < rank; ++d) {
+    SliceDim sd = (*dims)[d];
+    if (sd.step == 1 || sd.count == kDyn)
+      continue;
+    // Take every step-th element: pad the axis to count*step, view it as
+    // [count, step], keep index 0 of the step axis.
+    if (llvm::count(x.shape, kDyn) > 0 && x.shape[0] == kDyn && d == 0)
+      return nodeError(n) << "strided slicing of the batch dimension";
+    x = toLayout(x, false);
+    int64_t full = sd.count * sd.step;
+    if (x.shape[d] < full) {
+      Shape padShape = x.shape, tosaPads;
+      padShape[d] = full;
+      for (int64_t e = 0; e < rank; ++e) {
+        tosaPads.push_back(0);
+        tosaPads.push_back(e == d ? full - x.shape[d] : 0);
+      }
+      x.v = make<tosa::PadOp>(
+          f32(padShape), {x.v, constShape(tosaPads), constF({1}, {0.0f})});
+      x.shape = padShape;
+    }
+    Shape split(x.shape.begin(), x.shape.begin() + d);
+    split.push_back(sd.count);
+    split.push_back(sd.step);
+    split.append(x.shape.begin() + d + 1, x.shape.end());
+    FailureOr<Val> r = reshape(n, x, split);
+    if (failed(r))
+      return failure();
+    Shape b0(split.size(), 0), s0(split);
+    s0[d + 1] = 1;
+    Val taken = sliceVal(*r, b0, s0);
+    Shape out = x.shape;
+    out[d] = sd.count;
+    FailureOr<Val> back = reshape(n, taken, out);
+    if (failed(back))
+      return failure();
+    x = *back;
+  }
+  set(n, 0, x);
+  return success();
+}
+
+LogicalResult Importer::importSplit(const onnx::NodeProto &n) {
+  FailureOr<Val> xIn = get(n, 0);
+  if (failed(xIn))
+    return failure();
+  int64_t rank = xIn->shape.size();
+  int64_t axis = attrInt(n, "axis", 0);
+  if (axis < 0)
+    axis += rank;
+  if (axis < 0 || axis >= rank)
+    return nodeError(n) << "axis out of range for rank " << rank;
+  const ConstTensor *sc = opset >= 13 ? getConst(n, 1) : nullptr;
+  if (opset >= 13 && hasInput(n, 1) && !sc)
+    return nodeError(n) << "split sizes must be a constant";
+  std::string err;
+  FailureOr<Shape> sizes = splitSizes(n, opset, xIn->shape[axis], sc, err);
+  if (failed(sizes))
+    return nodeError(n) << err;
+  if (xIn->shape[axis] == kDyn)
+    return nodeError(n) << "the split axis must have a known size";
+  int64_t at = 0;
+  for (int k = 0; k < n.output_size(); ++k) {
+    int64_t len = (*sizes)[k];
+    if (len == 0)
+      return nodeError(n) << "empty (zero-sized) outputs are not supported";
+    Shape begin(rank, 0), size = xIn->shape;
+    begin[axis] = at;
+    size[axis] = len;
+    at += len;
+    if (n.output(k).empty())
+      continue;
+    set(n, k, sliceVal(*xIn, begin, size));
+  }
+  return success();
+}
+
+LogicalResult Importer::importGather(const onnx::NodeProto &n) {
+  FailureOr<Val> xIn = get(n, 0);
+  if (failed(xIn))
+    return failure();
+  const ConstTensor *idx = getConst(n, 1);
+  if (!idx)
+    return nodeError(n) << "indices '" << n.input(1)
+                        << "' must be a constant (a gather with computed "
+                           "indices is not supported)";
+  int64_t rank = xIn->shape.size();
+  int64_t axis = attrInt(n, "axis", 0);
+  if (axis < 0)
+    axis += rank;
+  if (axis < 0 || axis >= rank)
+    return nodeError(n) << "axis out of range for rank " << rank;
+  int64_t dim = xIn->shape[axis];
+  if (dim == kDyn)
+    return nodeError(n) << "cannot gather along dimension " << axis
+                        << " of shape " << shapeStr(xIn->shape)
+                        << ": its size is unknown";
+  if (idx->numel() == 0)
+    return nodeError(n) << "empty (zero-sized) tensors are not supported";
+  Shape ids;
+  for (int64_t k = 0; k < idx->numel(); ++k) {
+    int64_t v = idx->iAt(k);
+    if (v < -dim || v >= dim)
+      return nodeError(n) << "index " << v << " is out of range for an "
+                          << "axis of size " << dim;
+    ids.push_back(v < 0 ? v + dim : v);
+  }
+  // One slice per run of consecutive indices, concatenated.
+  SmallVector<Val> parts;
+  for (size_t k = 0; k < ids.size();) {
+    size_t e = k + 1;
+    while (e < ids.size() && ids[e] == ids[e - 1] + 1)
+      ++e;
+    Shape begin(rank, 0), size = xIn->shape;
+    begin[axis] = ids[k];
+    size[axis] = int64_t(e - k);
+    parts.push_back(sliceVal(*xIn, begin, size));
+    k = e;
+  }
+  Val g = parts[0];
+  if (parts.size() > 1) {
+    Shape out = xIn->shape;
+    out[axis] = int64_t(ids.size());
+    int64_t phys = axis;
+    if (g.nhwc)
+      for (int64_t p = 0; p < 4; ++p)
+        if (kToNHWC[p] == axis)
+          phys = p;
+    SmallVector<Value> vs;
+    for (Val &p : parts)
+      vs.push_back(p.v);
+    g = Val{make<tosa::ConcatOp>(f32(toPhysical(g, out)), vs,
+                                 {named("axis", b.getI32IntegerAttr(phys))}),
+            out, g.nhwc};
+  }
+  Shape out(xIn->shape.begin(), xIn->shape.begin() + axis);
+  out.append(idx->shape.begin(), idx->shape.end());
+  out.append(xIn->shape.begin() + axis + 1, xIn->shape.end());
+  if (out != g.shape) {
+    FailureOr<Val> r = reshape(n, g, out);
+    if (failed(r))
+      return failure();
+    g = *r;
+  }
+  set(n, 0, g);
+  return success();
+}
+
+static const char *onnxTypeName(int64_t t) {
+  switch (t) {
+  case onnx::TensorProto::FLOAT:
+    return "float32";
+  case onnx::TensorProto::UINT8:
+    return "uint8";
+  case onnx::TensorProto::INT8:
+    return "int8";
+  case onnx::TensorProto::UINT16:
+    return "uint16";
+  case onnx::TensorProto::INT16:
+    return "int16";
+  case onnx::TensorProto::INT32:
+    return "int32";
+  case onnx::TensorProto::INT64:
+    return "int64";
+  case onnx::TensorProto::STRING:
+    return "string";
+  case onnx::TensorProto::BOOL:
+    return "bool";
+  case onnx::TensorProto::FLOAT16:
+    return "float16";
+  case onnx::TensorProto::DOUBLE:
+    return "float64";
+  case onnx::TensorProto::UINT32:
+    return "uint32";
+  case onnx::TensorProto::UINT64:
+    return "uint64";
+  case onnx::TensorProto::BFLOAT16:
+    return "bfloat16";
+  default:
+    return "an unsupported element type";
+  }
+}
+
+LogicalResult Importer::importCast(const onnx::NodeProto &n) {
+  int64_t to = attrInt(n, "to", onnx::TensorProto::FLOAT);
+  if (n.op_type() == "CastLike") {
+    // The target's type: a value here is float.
+    const ConstTensor *c = getConst(n, 1);
+    to = c && !c->isFloat ? onnx::TensorProto::INT64
+                          : onnx::TensorProto::FLOAT;
+  }
+  if (to != onnx::TensorProto::FLOAT && to != onnx::TensorProto::DOUBLE &&
+      to != onnx::TensorProto::FLOAT16)
+    return nodeError(n) << "cast of a computed float tensor to "
+                        << onnxTypeName(to)
+                        << " is not supported (mpq imports float networks; "
+                           "only shape arithmetic may be integer)";
+  FailureOr<Val> x = get(n, 0);
+  if (failed(x))
+    return failure();
+  set(n, 0, *x);
+  return success();
+}
+
+LogicalResult Importer::importExpand(const onnx::NodeProto &n) {
+  FailureOr<Val> xIn = get(n, 0);
+  if (failed(xIn))
+    return failure();
+  const ConstTensor *sc = getConst(n, 1);
+  if (!sc)
+    return nodeError(n) << "the target shape must be a constant";
+  Shape target;
+  for (int64_t k = 0; k < sc->numel(); ++k)
+    target.push_back(sc->iAt(k));
+  Val x = toLayout(*xIn, false);
+  size_t rank = std::max(target.size(), x.shape.size());
+  Shape xs(rank - x.shape.size(), 1), ts(rank - target.size(), 1);
+  xs.append(x.shape.begin(), x.shape.end());
+  ts.append(target.begin(), target.end());
+  Shape out(rank), mult(rank);
+  for (size_t d = 0; d < rank; ++d) {
+    if (xs[d] != 1 && ts[d] != 1 && xs[d] != ts[d])
+      return nodeError(n) << "cannot expand " << shapeStr(x.shape) << " to "
+                          << shapeStr(target);
+    out[d] = xs[d] == 1 ? ts[d] : xs[d];
+    if (out[d] == kDyn && xs[d] != kDyn)
+      return nodeError(n) << "expanding to an unknown size";
+    mult[d] = xs[d] == 1 ? ts[d] : 1;
+    if (xs[d] == kDyn)
+      mult[d] = 1;
+  }
+  if (xs != x.shape) {
+    FailureOr<Val> r = reshape(n, x, xs);
+    if (failed(r))
+      return failure();
+    x = *r;
+  }
+  if (out != xs)
+    x = Val{make<tosa::TileOp>(f32(out), {x.v, constShape(mult)}), out,
+            false};
+  set(n, 0, x);
+  return success();
+}
+
+LogicalResult Importer::importWhere(const onnx::NodeProto &n) {
+  const ConstTensor *c = getConst(n, 0);
+  if (!c)
+    return nodeError(n) << "the condition must be a constant";
+  bool allTrue = true, allFalse = true;
+  for (int64_t k = 0; k < c->numel(); ++k) {
+    bool v = c->iAt(k) != 0;
+    allTrue &= v;
+    allFalse &= !v;
+  }
+  if (!allTrue && !allFalse)
+    return nodeError(n) << "a condition that selects element by element is "
+                           "not supported (only a uniform constant one)";
+  // The output broadcasts all three; with a uniform condition that is the
+  // chosen input expanded to the broadcast shape.
+  int pick = allTrue ? 1 : 2;
+  FailureOr<Val> x = get(n, pick);
+  if (failed(x))
+    return failure();
+  set(n, 0, *x);
+  return success();
+}
+
+/// Smallest rational n/d (d <= 4096) equal to `v` within 1e-6 relative.
+static bool rationalOf(double v, int64_t &num, int64_t &den) {
+  for (int64_t d = 1; d <= 4096; ++d) {
+    double nv = v * d;
+    double r = std::round(nv);
+    if (r >= 1 && std::fabs(nv - r) <= 1e-6 * nv) {
+      num = int64_t(r);
+      den = d;
+      return true;
+    }
+  }
+  return false;
+}
+
+LogicalResult Importer::importResize(const onnx::NodeProto &n) {
+  const std::string &op = n.op_type();
+  FailureOr<Val> xIn = get(n, 0);
+  if (failed(xIn))
+    return failure();
+  if (xIn->shape.size() != 4)
+    return nodeError(n) << "only rank-4 (NCHW) inputs are supported, got "
+                        << shapeStr(xIn->shape);
+  Shape in = xIn->shape;
+  if (in[1] == kDyn || in[2] == kDyn || in[3] == kDyn)
+    return nodeError(n) << "channel and spatial dimensions must be known";
+  std::string mode = attrStr(n, "mode", "nearest");
+  std::string coord = "asymmetric", nearestMode = "floor";
+  if (op == "Resize" && opset >= 11) {
+    coord = attrStr(n, "coordinate_transformation_mode", "half_pixel");
+    nearestMode = attrStr(n, "nearest_mode", "round_prefer_floor");
+    if (attrInt(n, "antialias", 0))
+      return nodeError(n) << "antialias is not supported";
+    if (attr(n, "axes"))
+      return nodeError(n) << "the axes attribute is not supported";
+    std::string policy = attrStr(n, "keep_aspect_ratio_policy", "stretch");
+    if (policy != "stretch")
+      return nodeError(n) << "keep_aspect_ratio_policy '" << policy
+                          << "' is not supported";
+  }
+  bool linear = mode == "linear" || mode == "bilinear";
+  if (!linear && mode != "nearest")
+    return nodeError(n) << "mode '" << mode
+                        << "' is not supported (nearest and linear are)";
+  // Scales (float) or sizes (int64), per NCHW dimension.
+  double scales[4] = {1, 1, 1, 1};
+  Shape out = in;
+  bool fromSizes = false;
+  if (op == "Upsample" && opset < 9) {
+    Shape none;
+    const onnx::AttributeProto *a = attr(n, "scales");
+    if (!a || a->floats_size() != 4)
+      return nodeError(n) << "scales needs four entries";
+    for (int d = 0; d < 4; ++d)
+      scales[d] = a->floats(d);
+  } else {
+    int scalesAt = op == "Upsample" || opset < 11 ? 1 : 2;
+    const ConstTensor *sc = getConst(n, scalesAt);
+    const ConstTensor *sz =
+        op == "Resize" && opset >= 11 ? getConst(n, 3) : nullptr;
+    if (sc && sc->numel() == 0)
+      sc = nullptr;
+    if (!sc && !sz)
+      return nodeError(n) << "scales or sizes must be a constant";
+    if (sz) {
+      if (sz->numel() != 4)
+        return nodeError(n) << "sizes needs four entries";
+      fromSizes = true;
+      for (int d = 0; d < 4; ++d) {
+        out[d] = sz->iAt(d);
+        scales[d] = in[d] == kDyn ? 1.0 : double(out[d]) / double(in[d]);
+      }
+      if (in[0] == kDyn)
+        out[0] = kDyn;
+    } else {
+      if (sc->numel() != 4)
+        return nodeError(n) << "scales needs four entries";
+      for (int d = 0; d < 4; ++d)
+        scales[d] = sc->fAt(d);
+    }
+  }
+  if (scales[0] != 1.0 || scales[1] != 1.0)
+    return nodeError(n) << "only the spatial dimensions may be resized";
+  if (!fromSizes)
+    for (int d = 2; d < 4; ++d)
+      out[d] = int64_t(std::floor(double(in[d]) * scales[d]));
+  if (out[2] < 1 || out[3] < 1)
+    return nodeError(n) << "the output would be empty";
+  // Per spatial axis: TOSA's in = (out * d + offset) / n, chosen so that
+  // TOSA's round-half-up nearest (or its bilinear weights) gives ONNX's
+  // result.
+  int64_t scaleArg[4], offsetArg[2], borderArg[2];
+  for (int a = 0; a < 2; ++a) {
+    int64_t ih = in[2 + a], oh = out[2 + a];
+    int64_t num, den;
+    if (fromSizes || !rationalOf(scales[2 + a], num, den)) {
+      int64_t g = std::gcd(oh, ih);
+      num = oh / g;
+      den = ih / g;
+    }
+    int64_t off = 0;
+    std::string cm = coord;
+    if (cm == "pytorch_half_pixel")
+      cm = oh > 1 ? "half_pixel" : "asymmetric";
+    if (cm == "half_pixel") {
+      // (o + 1/2) * d/n - 1/2 = (2 o d + d - n) / (2 n)
+      off = den - num;
+      num *= 2;
+      den *= 2;
+    } else if (cm == "align_corners") {
+      if (oh == 1 || ih == 1) {
+        num = 1;
+        den = 1;
+      } else {
+        int64_t g = std::gcd(oh - 1, ih - 1);
+        num = (oh - 1) / g;
+        den = (ih - 1) / g;
+      }
+    } else if (cm != "asymmetric") {
+      return nodeError(n) << "coordinate_transformation_mode '" << coord
+                          << "' is not supported";
+    }
+    if (!linear) {
+      // TOSA rounds half up; shift by half a unit (on a doubled grid) for
+      // the other rounding modes. Coordinates are multiples of 1/n.
+      if (nearestMode == "floor") {
+        off = 2 * off - num;
+      } else if (nearestMode == "round_prefer_floor") {
+        off = 2 * off - 1;
+      } else if (nearestMode == "ceil") {
+        off = 2 * off + num - 1;
+      } else if (nearestMode == "round_prefer_ceil") {
+        off = 2 * off;
+      } else {
+        return nodeError(n) << "nearest_mode '" << nearestMode
+                            << "' is not supported";
+      }
+      num *= 2;
+      den *= 2;
+    }
+    scaleArg[2 * a] = num;
+    scaleArg[2 * a + 1] = den;
+    offsetArg[a] = off;
+    borderArg[a] = (oh - 1) * den - (ih - 1) * num + off;
+  }
+  Val x = toLayout(*xIn, true);
+  Shape outPhys = {out[0], out[2], out[3], out[1]};
+  Value r = make<tosa::ResizeOp>(
+      f32(outPhys),
+      {x.v, constShape(scaleArg), constShape(offsetArg),
+       constShape(borderArg)},
+      {named("mode", tosa::ResizeModeAttr::get(
+                         ctx, linear ? tosa::ResizeMode::BILINEAR
+                                     : tosa::ResizeMode::NEAREST_NEIGHBOR))});
+  set(n, 0, Val{r, out, true});
+  return success();
+}
+
+LogicalResult Importer::importConvTranspose(const onnx::NodeProto &n) {
+  FailureOr<Val> xIn = get(n, 0);
+  if (failed(xIn))
+    return failure();
+  if (xIn->shape.size() != 4)
+    return nodeError(n) << "only 1-D and 2-D transposed convolution are "
+                           "supported, got input of shape "
+                        << shapeStr(xIn->shape);
+  const ConstTensor *w = getConst(n, 1);
+  if (!w || w->shape.size() != 4)
+    return nodeError(n) << "weights must be a rank-4 constant";
+  const ConstTensor *bias = getConst(n, 2);
+  if (hasInput(n, 2) && !bias)
+    return nodeError(n) << "bias must be a constant";
+  if (attrInt(n, "group", 1) != 1)
+    return nodeError(n) << "grouped transposed convolution is not supported";
+  if (attrInts(n, "dilations", {1, 1}) != Shape({1, 1}))
+    return nodeError(n) << "dilated transposed convolution is not supported";
+  if (attr(n, "output_shape"))
+    return nodeError(n) << "the output_shape attribute is not supported "
+                           "(give pads and output_padding)";
+  std::string autoPad = attrStr(n, "auto_pad", "NOTSET");
+  if (autoPad != "NOTSET" && autoPad != "VALID")
+    return nodeError(n) << "auto_pad '" << autoPad << "' is not supported";
+  Val x = toLayout(*xIn, true);
+  int64_t nb = x.shape[0], c = x.shape[1], h = x.shape[2], wd = x.shape[3];
+  if (c == kDyn || h == kDyn || wd == kDyn)
+    return nodeError(n) << "channel and spatial dimensions must be known";
+  int64_t ci = w->shape[0], o = w->shape[1], kh = w->shape[2],
+          kw = w->shape[3];
+  if (ci != c)
+    return nodeError(n) << "weights " << shapeStr(w->shape) << " do not match "
+                        << c << " input channels";
+  Shape strides = attrInts(n, "strides", {1, 1});
+  Shape pads = autoPad == "VALID" ? Shape(4, 0)
+                                  : attrInts(n, "pads", Shape(4, 0));
+  Shape opad = attrInts(n, "output_padding", {0, 0});
+  if (strides.size() != 2 || pads.size() != 4 || opad.size() != 2 ||
+      llvm::any_of(strides, [](int64_t s) { return s < 1; }))
+    return nodeError(n) << "strides, pads or output_padding have the wrong "
+                           "number of entries";
+  int64_t outPad[4] = {-pads[0], -pads[2] + opad[0], -pads[1],
+                       -pads[3] + opad[1]};
+  if (outPad[0] <= -kh || outPad[1] <= -kh || outPad[2] <= -kw ||
+      outPad[3] <= -kw)
+    return nodeError(n) << "pads must be smaller than the kernel";
+  int64_t oh = (h - 1) * strides[0] + outPad[0] + outPad[1] + kh;
+  int64_t ow = (wd - 1) * strides[1] + outPad[2] + outPad[3] + kw;
+  if (oh < 1 || ow < 1)
+    return nodeError(n) << "the output would be empty";
+  std::vector<float> ohwi(o * kh * kw * c), biasData(o, 0.0f);
+  for (int64_t oo = 0; oo < o; ++oo)
+    for (int64_t y = 0; y < kh; ++y)
+      for (int64_t xx = 0; xx < kw; ++xx)
+        for (int64_t cc = 0; cc < c; ++cc)
+          ohwi[((oo * kh + y) * kw + xx) * c + cc] =
+              w->fAt(((cc * o + oo) * kh + y) * kw + xx);
+  if (bias) {
+    if (bias->numel() != o)
+      return nodeError(n) << "bias has " << bias->numel() << " values for "
+                          << o << " output channels";
+    for (int64_t k = 0; k < o; ++k)
+      biasData[k] = bias->fAt(k);
+  }
+  Value r = make<tosa::TransposeConv2DOp>(
+      f32({nb, oh, ow, o}),
+      {x.v, constF({o, kh, kw, c}, ohwi), constF({o}, biasData), zeroPoint(),
+       zeroPoint()},
+      {named("out_pad", b.getDenseI64ArrayAttr(outPad)),
+       named("stride", b.getDenseI64ArrayAttr(strides)),
+       named("acc_type", TypeAttr::get(b.getF32Type()))});
+  set(n, 0, Val{r, {nb, o, oh, ow}, true});
+  return success();
+}
+
+LogicalResult Importer::importPadMode(const onnx::NodeProto &n, Val x,
+                                      ArrayRef<int64_t> pads, bool reflect) {
+  int64_t rank = x.shape.size();
+  for (int64_t d = 0; d < rank; ++d) {
+    int64_t before = pads[d], after = pads[d + rank];
+    if (!before && !after)
+      continue;
+    int64_t dim = x.shape[d];
+    if (dim == kDyn)
+      return nodeError(n) << "cannot pad dimension " << d << " of shape "
+                          << shapeStr(x.shape) << ": its size is unknown";
+    if (reflect && (before >= dim || after >= dim))
+      return nodeError(n) << "reflect padding of " << std::max(before, after)
+                          << " needs a dimension larger than " << dim;
+    auto row = [&](int64_t i) {
+      Shape begin(rank, 0), size = x.shape;
+      begin[d] = i;
+      size[d] = 1;
+      return sliceVal(x, begin, size).v;
+    };
+    SmallVector<Value> parts;
+    for (int64_t k = before; k >= 1; --k)
+      parts.push_back(row(reflect ? k : 0));
+    parts.push_back(x.v);
+    for (int64_t k = 1; k <= after; ++k)
+      parts.push_back(row(reflect ? dim - 1 - k : dim - 1));
+    Shape out = x.shape;
+    out[d] += before + after;
+    int64_t phys = d;
+    if (x.nhwc)
+      for (int64_t p = 0; p < 4; ++p)
+        if (kToNHWC[p] == d)
+          phys = p;
+    x = Val{make<tosa::ConcatOp>(f32(toPhysical(x, out)), parts,
+                                 {named("axis", b.getI32IntegerAttr(phys))}),
+            out, x.nhwc};
+  }
+  set(n, 0, x);
+  return success();
+}
+
+LogicalResult Importer::import1D(const onnx::NodeProto &n) {
+  FailureOr<Val> xIn = get(n, 0);
+  if (failed(xIn))
+    return failure();
+  Val x = toLayout(*xIn, false);
+  Shape s4 = {x.shape[0], x.shape[1], 1, x.shape[2]};
+  FailureOr<Val> x4 = reshape(n, x, s4);
+  if (failed(x4))
+    return failure();
+  onnx::NodeProto m = n;
+  std::string xName = freshName(n.input(0));
+  vals[xName] = *x4;
+  m.set_input(0, xName);
+  std::string outName = freshName(n.output(0));
+  m.set_output(0, outName);
+  // Weights gain a unit height.
+  bool isConv = n.op_type() == "Conv" || n.op_type() == "ConvTranspose";
+  if (isConv) {
+    const ConstTensor *w = getConst(n, 1);
+    if (!w || w->shape.size() != 3)
+      return nodeError(n) << "weights must be a rank-3 constant for a 1-D "
+                             "convolution";
+    ConstTensor w4 = *w;
+    w4.shape = {w->shape[0], w->shape[1], 1, w->shape[2]};
+    std::string wName = freshName(n.input(1));
+    consts[wName] = std::move(w4);
+    m.set_input(1, wName);
+  }
+  // Attributes: prepend the unit height.
+  for (onnx::AttributeProto &a : *m.mutable_attribute()) {
+    StringRef name = a.name();
+    auto ints = Shape(a.ints().begin(), a.ints().end());
+    auto setInts = [&](ArrayRef<int64_t> v) {
+      a.clear_ints();
+      for (int64_t e : v)
+        a.add_ints(e);
+    };
+    if (name == "kernel_shape" || name == "strides" || name == "dilations" ||
+        name == "output_padding") {
+      if (ints.size() != 1)
+        return nodeError(n) << name << " needs one entry for a 1-D input";
+      setInts({name == "output_padding" ? 0 : 1, ints[0]});
+    } else if (name == "pads") {
+      if (ints.size() != 2)
+        return nodeError(n) << "pads needs two entries for a 1-D input";
+      setInts({0, ints[0], 0, ints[1]});
+    } else if (name == "output_shape") {
+      return nodeError(n) << "the output_shape attribute is not supported";
+    }
+  }
+  LogicalResult r = n.op_type() == "Conv"            ? importConv(m)
+                    : n.op_type() == "ConvTranspose" ? importConvTranspose(m)
+                                                     : importPool(m, n.op_type() == "MaxPool");
+  if (failed(r))
+    return failure();
+  Val y = toLayout(vals[outName], false);
+  FailureOr<Val> y3 = reshape(n, y, {y.shape[0], y.shape[1], y.shape[3]});
+  if (failed(y3))
+    return failure();
+  set(n, 0, *y3);
+  return success();
+}
+
+LogicalResult Importer::importIf(const onnx::NodeProto &n) {
+  const ConstTensor *c = getConst(n, 0);
+  if (!c || c->numel() != 1)
+    return nodeError(n) << "the condition '" << n.input(0)
+                        << "' is not a constant; If is supported only when "
+                           "its condition is known at import (fix the "
+                           "input shapes with --input-shape)";
+  const onnx::AttributeProto *branch =
+      attr(n, c->iAt(0) ? "then_branch" : "else_branch");
+  if (!branch || !branch->has_g())
+    return nodeError(n) << "missing branch graph";
+  const onnx::GraphProto &g = branch->g();
+  if (g.output_size() != n.output_size())
+    return nodeError(n) << "the branch has " << g.output_size()
+                        << " outputs, the node " << n.output_size();
+  Location outer = loc;
+  if (failed(readConstants(g)))
+    return failure();
+  for (const onnx::NodeProto &m : g.node())
+    if (failed(processNode(m)))
+      return failure();
+  loc = outer;
+  for (int k = 0; k < n.output_size(); ++k) {
+    const std::string &from = g.output(k).name();
+    if (auto it = consts.find(from); it != consts.end()) {
+      ConstTensor copy = it->second;
+      consts[n.output(k)] = std::move(copy);
+    } else if (auto v = vals.find(from); v != vals.end()) {
+      Val copy = v->second;
+      vals[n.output(k)] = copy;
+    } else {
+      return nodeError(n) << "branch output '" << from
+                          << "' is not produced";
+    }
+  }
+  return success();
+}
+
+LogicalResult Importer::tryFold(const onnx::NodeProto &n, bool &folded) {
+  folded = false;
+  const std::string &op = n.op_type();
+  if ((op == "Shape" || op == "Size") && hasInput(n, 0) &&
+      !consts.count(n.input(0))) {
+    FailureOr<Val> x = get(n, 0);
+    if (failed(x))
+      return failure();
+    int64_t rank = x->shape.size();
+    int64_t s = 0, e = rank;
+    if (op == "Shape") {
+      s = attrInt(n, "start", 0);
+      e = attrInt(n, "end", rank);
+      s = std::clamp<int64_t>(s < 0 ? s + rank : s, 0, rank);
+      e = std::clamp<int64_t>(e < 0 ? e + rank : e, 0, rank);
+    }
+    for (int64_t d = s; d < e; ++d)
+      if (x->shape[d] == kDyn)
+        return nodeError(n) << "needs dimension " << d << " of '"
+                            << n.input(0) << "' (shape "
+                            << shapeStr(x->shape)
+                            << "), which is symbolic; give the input sizes "
+                               "with --input-shape NAME=D0xD1x...";
+    ConstTensor t;
+    t.isFloat = false;
+    if (op == "Size") {
+      t.i = {product(x->shape)};
+    } else {
+      for (int64_t d = s; d < e; ++d)
+        t.i.push_back(x->shape[d]);
+      t.shape = {int64_t(t.i.size())};
+    }
+    consts[n.output(0)] = std::move(t);
+    folded = true;
+    return success();
+  }
+  // A node missing its data input is reported by importNode.
+  if (!isFoldable(op) || !hasInput(n, 0))
+    return success();
+  SmallVector<const ConstTensor *> ins;
+  for (int k = 0; k < n.input_size(); ++k) {
+    if (n.input(k).empty()) {
+      ins.push_back(nullptr);
+      continue;
+    }
+    auto it = consts.find(n.input(k));
+    if (it == consts.end())
+      return success(); // real dataflow
+    ins.push_back(&it->second);
+  }
+  if (ins.empty())
+    return success();
+  std::vector<ConstTensor> outs;
+  std::string err;
+  if (failed(evaluate(n, opset, ins, outs, err)))
+    return nodeError(n) << err;
+  if (outs.size() < size_t(n.output_size()))
+    return nodeError(n) << "evaluation produced too few outputs";
+  for (int k = 0; k < n.output_size(); ++k)
+    if (!n.output(k).empty())
+      consts[n.output(k)] = std::move(outs[k]);
+  folded = true;
+  return success();
+}
+
+LogicalResult Importer::readConstants(const onnx::GraphProto &g) {
+  std::string err;
+  for (const onnx::TensorProto &t : g.initializer()) {
+    ConstTensor c;
+    if (failed(readTensor(t, c, err)))
+      return emitError(loc) << "initializer: " << err;
+    consts[t.name()] = std::move(c);
+  }
+  for (const onnx::SparseTensorProto &t : g.sparse_initializer())
+    return emitError(loc) << "sparse initializer '" << t.values().name()
+                          << "' is not supported";
+  Location outer = loc;
+  for (const onnx::NodeProto &n : g.node())
+    if (n.op_type() == "Constant" && n.output_size() == 1) {
+      loc = NameLoc::get(b.getStringAttr(nodeName(n)), fileLoc());
+      if (failed(importConstant(n)))
+        return failure();
+    }
+  loc = outer;
+  return success();
+}
+
+LogicalResult Importer::processNode(const onnx::NodeProto &n) {
+  if (n.op_type() == "Constant")
+    return success(); // read by readConstants
+  loc = NameLoc::get(b.getStringAttr(nodeName(n)), fileLoc());
+  if (n.output_size() < 1)
+    return nodeError(n) << "has no outputs";
+  if (!n.domain().empty() && n.domain() != "ai.onnx")
+    return nodeError(n) << "operator domain '" << n.domain()
+                        << "' is not supported";
+  bool folded;
+  if (failed(tryFold(n, folded)))
+    return failure();
+  if (folded)
+    return success();
+  return importNode(n);
 }
 
 //===----------------------------------------------------------------------===//
@@ -1588,10 +2693,13 @@ LogicalResult Importer::importNode(const onnx::NodeProto &n) {
   // Required inputs (optional ones may be absent or empty).
   int required = llvm::StringSwitch<int>(op)
                      .Cases({"Conv", "Gemm", "MatMul", "Add", "Sub", "Mul",
-                             "Reshape"},
+                             "Reshape", "Div", "Pow", "Gather", "Expand",
+                             "ConvTranspose"},
                             2)
+                     .Case("Where", 3)
                      .Case("BatchNormalization", 5)
                      .Case("Pad", opset >= 11 ? 2 : 1)
+                     .Case("Slice", opset >= 10 ? 3 : 1)
                      .Default(1);
   for (int k = 0; k < required; ++k)
     if (!hasInput(n, k))
@@ -1605,10 +2713,64 @@ LogicalResult Importer::importNode(const onnx::NodeProto &n) {
       attr(n, "axis"))
     return nodeError(n) << "legacy (opset < 7) broadcasting along 'axis' is "
                            "not supported";
+  // Recurrent and looping ops: unrolling them is not implemented (a
+  // documented choice, docs/conformance.md).
+  if (op == "LSTM" || op == "GRU" || op == "RNN" || op == "Loop" ||
+      op == "Scan")
+    return nodeError(n) << "'" << op
+                        << "' is not supported: recurrent and loop ops "
+                           "are not unrolled; export the model with the "
+                           "recurrence outside the graph";
+  bool rank3 = false;
+  if ((op == "Conv" || op == "ConvTranspose" || op == "MaxPool" ||
+       op == "AveragePool") &&
+      hasInput(n, 0)) {
+    auto v = vals.find(n.input(0));
+    rank3 = v != vals.end() && v->second.shape.size() == 3;
+  }
+  if (rank3)
+    return import1D(n);
   if (op == "Conv")
     return importConv(n);
+  if (op == "ConvTranspose")
+    return importConvTranspose(n);
   if (op == "MaxPool" || op == "AveragePool")
     return importPool(n, op == "MaxPool");
+  if ((op == "Max" || op == "Min" || op == "Sum" || op == "Mean") &&
+      n.input_size() != 2)
+    return importVariadic(n);
+  if (op == "Mean") {
+    onnx::NodeProto m = n;
+    return importVariadic(m);
+  }
+  if (op == "Div" || op == "Pow" || op == "Max" || op == "Min" ||
+      op == "Sum")
+    return importBinary(n);
+  if (op == "Tanh" || op == "Exp" || op == "Log" || op == "Erf" ||
+      op == "Abs" || op == "Floor" || op == "Ceil" || op == "Reciprocal" ||
+      op == "Sqrt" || op == "Neg" || op == "Softplus")
+    return importUnary(n);
+  if (op == "ReduceMean" || op == "ReduceMax" || op == "ReduceMin" ||
+      op == "ReduceSum" || op == "ReduceProd")
+    return importReduce(n);
+  if (op == "Squeeze" || op == "Unsqueeze")
+    return importSqueeze(n);
+  if (op == "Slice")
+    return importSlice(n);
+  if (op == "Split")
+    return importSplit(n);
+  if (op == "Gather")
+    return importGather(n);
+  if (op == "Cast" || op == "CastLike")
+    return importCast(n);
+  if (op == "Expand")
+    return importExpand(n);
+  if (op == "Where")
+    return importWhere(n);
+  if (op == "Resize" || op == "Upsample")
+    return importResize(n);
+  if (op == "If")
+    return importIf(n);
   if (op == "GlobalAveragePool")
     return importGlobalAveragePool(n);
   if (op == "Gemm")
@@ -1669,27 +2831,10 @@ OwningOpRef<ModuleOp> Importer::run(StringRef bytes) {
   }
   onnx::GraphProto graph = model.graph();
 
-  std::string err;
-  for (const onnx::TensorProto &t : graph.initializer()) {
-    ConstTensor c;
-    if (failed(readTensor(t, c, err))) {
-      emitError(loc) << "initializer: " << err;
-      return {};
-    }
-    consts[t.name()] = std::move(c);
-  }
-  for (const onnx::SparseTensorProto &t : graph.sparse_initializer()) {
-    emitError(loc) << "sparse initializer '" << t.values().name()
-                   << "' is not supported";
+  // Initializers and Constant nodes are needed before BN folding looks at
+  // parameters.
+  if (failed(readConstants(graph)))
     return {};
-  }
-  // Constant nodes are needed before BN folding looks at parameters.
-  for (const onnx::NodeProto &n : graph.node())
-    if (n.op_type() == "Constant" && n.output_size() == 1) {
-      loc = NameLoc::get(b.getStringAttr(nodeName(n)), fileLoc());
-      if (failed(importConstant(n)))
-        return {};
-    }
   loc = fileLoc();
   if (opts.foldBatchNorm && failed(foldBatchNorms(graph)))
     return {};
@@ -1697,6 +2842,7 @@ OwningOpRef<ModuleOp> Importer::run(StringRef bytes) {
   // Signature: graph inputs that are not initializers.
   SmallVector<Type> argTypes;
   SmallVector<std::string> argNames;
+  size_t shapesUsed = 0;
   for (const onnx::ValueInfoProto &in : graph.input()) {
     if (consts.count(in.name()))
       continue;
@@ -1707,9 +2853,10 @@ OwningOpRef<ModuleOp> Importer::run(StringRef bytes) {
       return {};
     }
     if (tp.tensor_type().elem_type() != onnx::TensorProto::FLOAT) {
-      emitError(loc) << "graph input '" << in.name() << "' has ONNX type "
-                     << tp.tensor_type().elem_type()
-                     << "; only float32 inputs are supported";
+      emitError(loc) << "graph input '" << in.name() << "' has element type "
+                     << onnxTypeName(tp.tensor_type().elem_type())
+                     << "; only float32 inputs are supported (mpq imports "
+                        "float networks)";
       return {};
     }
     if (!tp.tensor_type().has_shape()) {
@@ -1724,6 +2871,27 @@ OwningOpRef<ModuleOp> Importer::run(StringRef bytes) {
       else
         s.push_back(kDyn);
     }
+    if (auto given = opts.inputShapes.find(in.name());
+        given != opts.inputShapes.end()) {
+      const SmallVector<int64_t> &g = given->second;
+      if (g.size() != s.size()) {
+        emitError(loc) << "--input-shape " << in.name() << "=" << shapeStr(g)
+                       << " has rank " << g.size() << ", the model declares "
+                       << shapeStr(s);
+        return {};
+      }
+      for (size_t d = 0; d < s.size(); ++d) {
+        if (s[d] != kDyn && g[d] != kDyn && s[d] != g[d]) {
+          emitError(loc) << "--input-shape " << in.name() << "="
+                         << shapeStr(g) << " disagrees with the model's "
+                         << shapeStr(s) << " in dimension " << d;
+          return {};
+        }
+        if (g[d] != kDyn)
+          s[d] = g[d];
+      }
+      ++shapesUsed;
+    }
     if (llvm::is_contained(s, 0)) {
       emitError(loc) << "graph input '" << in.name() << "' has shape "
                      << shapeStr(s)
@@ -1734,11 +2902,25 @@ OwningOpRef<ModuleOp> Importer::run(StringRef bytes) {
         (llvm::is_contained(s, kDyn) && s[0] != kDyn)) {
       emitError(loc) << "graph input '" << in.name() << "' has shape "
                      << shapeStr(s)
-                     << "; only the first (batch) dimension may be symbolic";
+                     << "; only the first (batch) dimension may be "
+                        "symbolic: give the sizes with --input-shape "
+                     << in.name() << "=D0xD1x...";
       return {};
     }
     argTypes.push_back(f32(s));
     argNames.push_back(in.name());
+  }
+  if (shapesUsed != opts.inputShapes.size()) {
+    for (const auto &[name, shape] : opts.inputShapes)
+      if (!llvm::is_contained(argNames, name)) {
+        std::string names;
+        for (const std::string &a : argNames)
+          names += (names.empty() ? "'" : ", '") + a + "'";
+        emitError(loc) << "--input-shape names '" << name
+                       << "', which is not a graph input (inputs: " << names
+                       << ")";
+        return {};
+      }
   }
 
   OwningOpRef<ModuleOp> module = ModuleOp::create(fileLoc());
@@ -1754,15 +2936,9 @@ OwningOpRef<ModuleOp> Importer::run(StringRef bytes) {
   }
   b.setInsertionPointToEnd(body);
 
-  for (const onnx::NodeProto &n : graph.node()) {
-    if (n.op_type() == "Constant")
-      continue;
-    loc = NameLoc::get(b.getStringAttr(nodeName(n)), fileLoc());
-    if (n.output_size() < 1)
-      return (nodeError(n) << "has no outputs", nullptr);
-    if (failed(importNode(n)))
+  for (const onnx::NodeProto &n : graph.node())
+    if (failed(processNode(n)))
       return {};
-  }
   loc = fileLoc();
   SmallVector<Value> results;
   SmallVector<Type> resultTypes;
@@ -1808,14 +2984,59 @@ OwningOpRef<ModuleOp> mpq::importONNXModel(StringRef bytes, StringRef fileName,
   return importer.run(bytes);
 }
 
+LogicalResult mpq::parseInputShape(StringRef spec, ONNXImportOptions &options,
+                                   std::string &err) {
+  auto [name, dims] = spec.rsplit('=');
+  if (name.empty() || dims.empty() || !spec.contains('=')) {
+    err = "--input-shape '" + spec.str() +
+          "' must be NAME=D0xD1x... (e.g. x=1x3x48x192)";
+    return failure();
+  }
+  SmallVector<int64_t> shape;
+  SmallVector<StringRef> parts;
+  dims.split(parts, 'x');
+  for (StringRef p : parts) {
+    int64_t d;
+    if (p == "?" || p == "-1") {
+      shape.push_back(ShapedType::kDynamic);
+    } else if (p.getAsInteger(10, d) || d < 1) {
+      err = "--input-shape '" + spec.str() + "': dimension '" + p.str() +
+            "' is not a positive integer (or '?')";
+      return failure();
+    } else {
+      shape.push_back(d);
+    }
+  }
+  if (options.inputShapes.count(name.str())) {
+    err = "--input-shape gives '" + name.str() + "' twice";
+    return failure();
+  }
+  options.inputShapes[name.str()] = shape;
+  return success();
+}
+
 void mpq::registerONNXImportTranslation() {
+  static llvm::cl::list<std::string> inputShapes(
+      "input-shape",
+      llvm::cl::desc("with --import-onnx: the shape of a graph input, "
+                     "NAME=D0xD1x... ('?' keeps a dimension symbolic); "
+                     "repeatable"),
+      llvm::cl::value_desc("NAME=D0xD1x..."));
   static TranslateToMLIRRegistration reg(
       "import-onnx", "import an ONNX model (.onnx protobuf) as TOSA",
       [](llvm::SourceMgr &sourceMgr, MLIRContext *ctx) -> OwningOpRef<Operation *> {
         const llvm::MemoryBuffer *buf =
             sourceMgr.getMemoryBuffer(sourceMgr.getMainFileID());
+        mpq::ONNXImportOptions options;
+        for (const std::string &spec : inputShapes) {
+          std::string err;
+          if (failed(mpq::parseInputShape(spec, options, err))) {
+            emitError(UnknownLoc::get(ctx)) << err;
+            return nullptr;
+          }
+        }
         OwningOpRef<ModuleOp> m = mpq::importONNXModel(
-            buf->getBuffer(), buf->getBufferIdentifier(), ctx);
+            buf->getBuffer(), buf->getBufferIdentifier(), ctx, options);
         return OwningOpRef<Operation *>(m.release());
       },
       [](DialectRegistry &registry) { mpq::registerAllMpqDialects(registry); });

@@ -10,7 +10,12 @@
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
+#include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringRef.h"
+#include "llvm/Support/LogicalResult.h"
+
+#include <map>
+#include <string>
 
 namespace mpq {
 
@@ -19,7 +24,17 @@ struct ONNXImportOptions {
   std::string entryName = "main";
   /// Fold BatchNormalization into a preceding Conv or Gemm where possible.
   bool foldBatchNorm = true;
+  /// Shapes the user gives for graph inputs (`--input-shape NAME=1x3x48x192`),
+  /// replacing the symbolic dimensions the model declares; a dimension of
+  /// ShapedType::kDynamic stays symbolic.
+  std::map<std::string, llvm::SmallVector<int64_t>> inputShapes;
 };
+
+/// Parses one `NAME=D0xD1x...` specification (`?` keeps a dimension
+/// symbolic) into `options.inputShapes`. On failure `err` says why.
+llvm::LogicalResult parseInputShape(llvm::StringRef spec,
+                                    ONNXImportOptions &options,
+                                    std::string &err);
 
 /// Parses `bytes` as a serialized onnx.ModelProto and builds a module. On
 /// failure, diagnostics naming the node and op are emitted on `context` and

@@ -84,9 +84,118 @@ def build(name):
                              kernel_shape=[3, 3], strides=[2, 2],
                              ceil_mode=1),
         ], [vi("x", [1, 2, 6, 6])], [vi("y", [1, 2, 3, 3])])
+    # --- exported-model idioms (shape arithmetic, If, the added ops)
+    if name == "shape_folding":
+        # Flatten written as Shape->Gather->Unsqueeze->Concat->Reshape, and an
+        # If on the channel count: constants once x's shape is given.
+        i64 = lambda n, v: numpy_helper.from_array(np.array(v, np.int64), n)
+        then_g = helper.make_graph(
+            [helper.make_node("Relu", ["x"], ["t"], name="then_relu")],
+            "then", [], [vi("t", None)])
+        else_g = helper.make_graph(
+            [helper.make_node("Sigmoid", ["x"], ["e"], name="else_sig")],
+            "else", [], [vi("e", None)])
+        return model([
+            helper.make_node("Shape", ["x"], ["s"], name="shape"),
+            helper.make_node("Gather", ["s", "zero"], ["b"], name="gather",
+                             axis=0),
+            helper.make_node("Unsqueeze", ["b", "ax0"], ["bu"], name="unsq"),
+            helper.make_node("Concat", ["bu", "minus1"], ["tgt"], name="cat",
+                             axis=0),
+            helper.make_node("Reshape", ["x", "tgt"], ["y"], name="reshape"),
+            helper.make_node("Gather", ["s", "one"], ["ch"], name="gather_c",
+                             axis=0),
+            helper.make_node("Equal", ["ch", "three"], ["cond"], name="eq"),
+            helper.make_node("If", ["cond"], ["z"], name="if",
+                             then_branch=then_g, else_branch=else_g),
+        ], [vi("x", ["N", 3, "H", "W"])], [vi("y", None), vi("z", None)],
+            [i64("zero", 0), i64("one", 1), i64("ax0", [0]),
+             i64("minus1", [-1]), i64("three", 3)])
+    if name == "elementwise_ops":
+        # LayerNorm written out (ReduceMean, Sub, Pow, Sqrt, Div) and a clamp
+        # through Max/Min with scalar constants.
+        c = lambda n, v: numpy_helper.from_array(np.array(v, np.float32), n)
+        return model([
+            helper.make_node("ReduceMean", ["x"], ["m"], name="mean",
+                             axes=[-1]),
+            helper.make_node("Sub", ["x", "m"], ["d"], name="sub"),
+            helper.make_node("Pow", ["d", "two"], ["d2"], name="pow"),
+            helper.make_node("ReduceMean", ["d2"], ["v"], name="var",
+                             axes=[-1]),
+            helper.make_node("Add", ["v", "eps"], ["ve"], name="add"),
+            helper.make_node("Sqrt", ["ve"], ["sd"], name="sqrt"),
+            helper.make_node("Div", ["d", "sd"], ["n"], name="div"),
+            helper.make_node("Div", ["n", "six"], ["n6"], name="div6"),
+            helper.make_node("Max", ["n6", "zero"], ["lo"], name="max"),
+            helper.make_node("Min", ["lo", "one"], ["y"], name="min"),
+            helper.make_node("Neg", ["y"], ["z"], name="neg"),
+        ], [vi("x", [2, 8])], [vi("z", [2, 8])],
+            [c("two", 2.0), c("eps", 1e-5), c("six", 6.0), c("zero", 0.0),
+             c("one", 1.0)])
+    if name == "resize_convtranspose":
+        c = lambda n, v: numpy_helper.from_array(np.array(v, np.float32), n)
+        return model([
+            helper.make_node("Resize", ["x", "", "sc"], ["r"], name="up",
+                             mode="nearest",
+                             coordinate_transformation_mode="asymmetric",
+                             nearest_mode="floor"),
+            helper.make_node("Resize", ["x", "", "sc"], ["l"], name="bil",
+                             mode="linear",
+                             coordinate_transformation_mode="half_pixel"),
+            helper.make_node("ConvTranspose", ["x", "w"], ["t"], name="deconv",
+                             strides=[2, 2]),
+            helper.make_node("Pad", ["x", "pads"], ["p"], name="reflect",
+                             mode="reflect"),
+        ], [vi("x", [1, 2, 4, 4])],
+            [vi("r", None), vi("l", None), vi("t", None), vi("p", None)],
+            [c("sc", [1, 1, 2, 2]), t("w", [2, 3, 2, 2]),
+             numpy_helper.from_array(np.array([0, 0, 1, 1, 0, 0, 1, 1],
+                                              np.int64), "pads")])
+    if name == "data_movement":
+        i64 = lambda n, v: numpy_helper.from_array(np.array(v, np.int64), n)
+        return model([
+            helper.make_node("Slice", ["x", "st", "en", "ax", "sp"], ["s"],
+                             name="slice"),
+            helper.make_node("Split", ["x", "sizes"], ["a", "b"],
+                             name="split", axis=1),
+            helper.make_node("Gather", ["x", "idx"], ["g"], name="gather",
+                             axis=1),
+            helper.make_node("Squeeze", ["g", "ax1"], ["q"], name="squeeze"),
+            helper.make_node("Conv", ["x", "w1"], ["c"], name="conv1d",
+                             pads=[1, 1]),
+        ], [vi("x", [1, 4, 6])],
+            [vi("s", None), vi("a", None), vi("b", None), vi("q", None),
+             vi("c", None)],
+            [i64("st", [0]), i64("en", [6]), i64("ax", [2]), i64("sp", [2]),
+             i64("sizes", [1, 3]), i64("idx", [2]), i64("ax1", [1]),
+             t("w1", [5, 4, 3])])
+    if name == "lstm":
+        return model([helper.make_node("LSTM", ["x", "w", "r"], ["y"],
+                                       name="lstm", hidden_size=2)],
+                     [vi("x", [1, 1, 2])], [vi("y", None)],
+                     [t("w", [1, 8, 2]), t("r", [1, 8, 2])])
+    if name == "if_dynamic":
+        g = helper.make_graph(
+            [helper.make_node("Relu", ["x"], ["t"], name="relu")],
+            "b", [], [vi("t", None)])
+        return model([helper.make_node("If", ["c"], ["y"], name="if",
+                                       then_branch=g, else_branch=g)],
+                     [vi("x", [1, 2]), vi("c", [1])], [vi("y", None)])
+    if name == "shape_symbolic":
+        return model([
+            helper.make_node("Shape", ["x"], ["s"], name="shape"),
+            helper.make_node("Reshape", ["x", "s"], ["y"], name="reshape"),
+        ], [vi("x", ["N", 4])], [vi("y", ["N", 4])])
+    if name == "resize_cubic":
+        return model([
+            helper.make_node("Resize", ["x", "", "sc"], ["y"], name="cubic",
+                             mode="cubic"),
+        ], [vi("x", [1, 1, 2, 2])], [vi("y", None)],
+            [numpy_helper.from_array(np.array([1, 1, 2, 2], np.float32),
+                                     "sc")])
     # --- malformed or unsupported models
     if name == "unsupported_op":
-        return model([helper.make_node("Abs", ["x"], ["y"], name="abs1")],
+        return model([helper.make_node("Hardmax", ["x"], ["y"], name="hm1")],
                      [vi("x", [1, 4])], [vi("y", [1, 4])])
     if name == "int_input":
         return model([helper.make_node("Relu", ["x"], ["y"], name="r")],
