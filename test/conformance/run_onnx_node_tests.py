@@ -115,7 +115,8 @@ def run_test(test_dir, bindir, tmp):
             got = np.load(o)
             if got.shape != want.shape:
                 return False, f"{ds} output {k}: shape {got.shape} != {want.shape}"
-            if not np.allclose(got, want.astype(got.dtype), rtol=RTOL, atol=ATOL):
+            if not np.allclose(got, want.astype(got.dtype), rtol=RTOL, atol=ATOL,
+                               equal_nan=True):
                 err = np.max(np.abs(got.astype(np.float64) - want))
                 return False, f"{ds} output {k}: max abs error {err:.3g}"
     return True, f"{len(sets)} data set(s)"
