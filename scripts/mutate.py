@@ -340,6 +340,7 @@ MUTANTS = [
 
 def run(cmd, cwd=None, timeout=None, log=None):
     """Runs cmd; returns (exit code or 'timeout', output tail)."""
+    t0 = time.time()
     try:
         p = subprocess.run(cmd, cwd=cwd, timeout=timeout,
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -351,7 +352,8 @@ def run(cmd, cwd=None, timeout=None, log=None):
         rc = "timeout"
     if log:
         with open(log, "a") as f:
-            f.write(f"$ {' '.join(cmd)}\n{out}\n[exit {rc}]\n")
+            f.write(f"$ {' '.join(cmd)}\n{out}\n[exit {rc}, "
+                    f"{time.time() - t0:.0f} s]\n")
     return rc, out[-2000:]
 
 
@@ -376,12 +378,28 @@ def locate(root, m):
     return None, sum(n for _, n in hits)
 
 
+# The tools the lit tests under each top-level test/ directory call (directly
+# or through their Inputs/ scripts). Only these are relinked for a mutant:
+# a binary left out may still hold an earlier mutant, so keep this generous.
+LIT_DIR_TOOLS = {
+    "Transforms": ["mpq-opt", "mpq-run"],
+    "Dialect": ["mpq-opt", "mpq-run", "mpq-compile"],
+    "Conversion": ["mpq-opt"],
+    "Target": ["mpq-translate", "mpq-run", "mpq-compile", "mpq-opt"],
+    "Executor": ["mpq-run", "mpq-translate", "mpq-opt", "mpq-compile"],
+    "Codegen": ["mpq-codegen", "mpq-compile", "mpq-opt", "mpq-run",
+                "mpq-translate"],
+    "mpq-compile": ["mpq-compile", "mpq-run"],
+}
+
+
 def targets_for(tests):
     t = set()
     for s in tests:
-        kind = s.split(":", 1)[0]
+        kind, _, arg = s.partition(":")
         if kind == "lit":
-            t.update(LIT_TOOLS)
+            top = arg.strip("/").split("/")[0]
+            t.update(LIT_DIR_TOOLS.get(top, LIT_TOOLS))
         elif kind == "unit":
             t.add("mpq-unittests")
         else:
