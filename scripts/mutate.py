@@ -231,9 +231,9 @@ MUTANTS = [
       ["unit:Kernels*", "lit:Executor"]),
     M("ex-im2col-pad", "lib/Executor/Kernels.cpp",
       "float *d = dst + i * kw * c;\n"
-      "        int64_t ih = oh * win.strideY - win.padTop + i * win.dilationY;",
+      "      int64_t ih = oh * win.strideY - win.padTop + i * win.dilationY;",
       "float *d = dst + i * kw * c;\n"
-      "        int64_t ih = oh * win.strideY - win.padBottom + i * win.dilationY;",
+      "      int64_t ih = oh * win.strideY - win.padBottom + i * win.dilationY;",
       "float conv im2col uses the bottom pad for the top",
       ["unit:Kernels*", "lit:Executor", "lit:Target/ONNX/import-asymmetric-pads.test"]),
     M("ex-avg-divisor", "lib/Executor/Kernels.cpp",
@@ -251,7 +251,7 @@ MUTANTS = [
       "parallelFor skips the first item",
       ["unit:Kernels*", "unit:Executor*", "lit:Executor"]),
     M("ex-q-conv-zp", "lib/Executor/MPQOps.cpp",
-      "r[ci] = s[ci] - zpx;", "r[ci] = s[ci];",
+      "r[ci] = wrapSub32(s[ci], zpx);", "r[ci] = s[ci];",
       "integer conv ignores the input zero point",
       ["unit:Executor*", QE, E2E]),
     M("ex-q-conv-pad", "lib/Executor/MPQOps.cpp",
@@ -265,7 +265,7 @@ MUTANTS = [
       "integer conv/FC requantizes every channel with channel 0's multiplier",
       ["unit:Executor*", QE, E2E]),
     M("ex-q-avg-zp", "lib/Executor/MPQOps.cpp",
-      "sums[ch] += p[ch] - zpIn;", "sums[ch] += p[ch];",
+      "sums[ch] += int64_t(p[ch]) - zpIn;", "sums[ch] += int64_t(p[ch]);",
       "integer average pool ignores the input zero point",
       ["unit:Executor*", QE, E2E]),
     # --- code generation: GEMM driver, packing, epilogue --------------------
