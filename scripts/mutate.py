@@ -402,6 +402,8 @@ def targets_for(tests):
             t.update(LIT_DIR_TOOLS.get(top, LIT_TOOLS))
         elif kind == "unit":
             t.add("mpq-unittests")
+        elif arg in ("onnx-conformance", "ort-compare", "fuzz-import-run"):
+            t.update(["mpq-translate", "mpq-run"])
         else:
             t.add("all")
     return ["all"] if "all" in t else sorted(t)
@@ -514,7 +516,7 @@ def main():
                     help="scratch copy of the tree (default: REPO-mutate; "
                     "keep it under ccache's base_dir for cache hits)")
     ap.add_argument("--only", default="",
-                    help="comma-separated mutant ids to run")
+                    help="comma-separated mutant ids to run, in that order")
     ap.add_argument("--jobs", type=int, default=1,
                     help="parallel jobs for ninja and lit (default 1)")
     ap.add_argument("--results", default="",
@@ -546,7 +548,8 @@ def main():
         unknown = [i for i in want if i not in ids]
         if unknown:
             raise SystemExit(f"unknown mutant ids: {', '.join(unknown)}")
-        chosen = [m for m in MUTANTS if m["id"] in want]
+        by_id = {m["id"]: m for m in MUTANTS}
+        chosen = [by_id[i] for i in dict.fromkeys(want)]  # in the order given
     if args.list:
         for m in chosen:
             print(f"{m['id']:<20} {m['file']}: {m['why']}\n"
