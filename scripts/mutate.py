@@ -569,7 +569,8 @@ def main():
     scratch = os.path.abspath(args.scratch)
     log = os.path.join(scratch, "mutate.log")
     os.makedirs(scratch, exist_ok=True)
-    open(log, "w").close()
+    with open(log, "a") as f:  # appended to: reruns keep earlier logs
+        f.write(f"==== run started {time.ctime()}\n")
     results_path = args.results or os.path.join(scratch, "results.jsonl")
     head = subprocess.run(["git", "-C", REPO, "rev-parse", "--short", "HEAD"],
                           capture_output=True, text=True).stdout.strip()
