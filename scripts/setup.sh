@@ -10,8 +10,10 @@ PKGS=(
   cmake ninja-build
   # ONNX import, reference executor, unit tests
   libonnx-dev libprotobuf-dev protobuf-compiler libeigen3-dev libgtest-dev
-  # running AArch64 code without ARM hardware (qemu-user, cross C library)
+  # running AArch64 and RISC-V code without the hardware (qemu-user has
+  # qemu-aarch64 and qemu-riscv64; cross C libraries)
   qemu-user gcc-aarch64-linux-gnu libc6-dev-arm64-cross
+  gcc-riscv64-linux-gnu libc6-dev-riscv64-cross
   # data and conformance suites from outside the project
   libonnx-testdata dataset-fashion-mnist
   # scripts (Debian's interpreter, /usr/bin/python3)

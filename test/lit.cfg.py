@@ -22,6 +22,9 @@ import shutil
 if shutil.which("qemu-aarch64") and os.path.exists(
         "/usr/aarch64-linux-gnu/lib/libc.a") and shutil.which("clang-22"):
     config.available_features.add("qemu-aarch64")
+if shutil.which("qemu-riscv64") and os.path.exists(
+        "/usr/riscv64-linux-gnu/lib/libc.a") and shutil.which("clang-22"):
+    config.available_features.add("qemu-riscv64")
 
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()

@@ -1,7 +1,7 @@
 //===- Codegen.cpp - quantized module to object and header ----------------===//
 
 #include "mpq/Codegen/Codegen.h"
-#include "mpq/Conversion/Passes.h"
+#include "mpq/Conversion/Backends.h"
 #include "mpq/Target/LLVM/ObjectEmitter.h"
 
 #include "mlir/Pass/PassManager.h"
@@ -20,11 +20,15 @@ FailureOr<ArtifactInfo> mpq::generateArtifacts(ModuleOp quantized,
                                                StringRef asmPath) {
   OwningOpRef<ModuleOp> module = quantized.clone();
   PassManager pm(module->getContext());
-  MPQLowerToNeonPassOptions opts;
+  const Backend *backend = lookupBackend(target.arch);
+  if (!backend)
+    return quantized.emitError("no code generation backend for arch '")
+           << target.arch << "' (target '" << target.name << "')";
+  BackendOptions opts;
   opts.target = target.name;
   opts.targetsDir = targetsDir.str();
   opts.symbolPrefix = name.str();
-  pm.addPass(createMPQLowerToNeonPass(opts));
+  pm.addPass(backend->create(opts));
   if (failed(pm.run(*module)))
     return failure();
 

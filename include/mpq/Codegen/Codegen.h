@@ -18,8 +18,8 @@ struct ArtifactInfo {
   int64_t objectBytes = 0;
 };
 
-/// Lowers a copy of the quantized module `quantized` for `target` with
-/// --lower-to-neon and writes `dir`/model.o and `dir`/model.h (C symbols
+/// Lowers a copy of the quantized module `quantized` for `target` with the
+/// backend of its arch (--lower-to-neon, --lower-to-rvv; Backends.h) and writes `dir`/model.o and `dir`/model.h (C symbols
 /// prefixed with `name`); with `asmPath` non-empty also the assembly.
 /// Errors are emitted as diagnostics; nothing is written on failure.
 mlir::FailureOr<ArtifactInfo>

@@ -47,4 +47,39 @@ def MPQLowerToNeonPass : Pass<"lower-to-neon", "mlir::ModuleOp"> {
   ];
 }
 
+def MPQLowerToRVVPass : Pass<"lower-to-rvv", "mlir::ModuleOp"> {
+  let summary = "Lower a quantized model to RISC-V RVV 1.0 code (LLVM dialect)";
+  let description = [{
+    The same lowering as `--lower-to-neon` (one `<name>_run(input, output,
+    workspace) -> i32`, a static workspace plan, constant pre-packed
+    weights, the ISA-neutral GEMM driver, depthwise, pools, adds, data
+    movement and float islands), with the RVV GEMM microkernel
+    `rvv-vwmacc-4x16`: int8 products summed in int16 (`vwmacc.vx`) for as
+    many depth steps as the layer's weights provably allow, then widened
+    into int32 (`vwadd.wv`). The target must be riscv64 with the `v`
+    feature (RVV 1.0). Vectors are fixed-length 128-bit, so one object runs
+    on every VLEN >= 128. Integer results are bit-identical to `mpq-run`.
+  }];
+  let options = [
+    Option<"target", "target", "std::string", "\"rv64gcv\"",
+           "target description: targets/NAME.yaml (a riscv64 target with v)">,
+    Option<"targetsDir", "targets-dir", "std::string", "\"\"",
+           "directory of target descriptions (default: the source tree's "
+           "targets/)">,
+    Option<"symbolPrefix", "name", "std::string", "\"model\"",
+           "prefix of the generated C symbols">,
+    Option<"entry", "entry", "std::string", "\"main\"",
+           "function to compile">,
+    Option<"toLLVM", "to-llvm", "bool", "true",
+           "continue to the LLVM dialect (false stops after the kernel "
+           "lowering, at scf/vector)">
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::func::FuncDialect",
+    "::mlir::math::MathDialect", "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect", "::mlir::vector::VectorDialect",
+    "::mlir::LLVM::LLVMDialect", "::mlir::cf::ControlFlowDialect"
+  ];
+}
+
 #endif // MPQ_CONVERSION_PASSES_TD

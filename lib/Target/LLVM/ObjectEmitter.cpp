@@ -10,6 +10,7 @@
 #include "mlir/Target/LLVMIR/Export.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/Metadata.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
 #include "llvm/MC/TargetRegistry.h"
@@ -55,6 +56,10 @@ LogicalResult mpq::emitCodegenFile(ModuleOp module,
     features += "+" + f;
   }
   llvm::TargetOptions options;
+  // RISC-V: the Linux hard-float ABI (lp64d), as Debian's riscv64 libraries.
+  bool isRiscv = triple.isRISCV64();
+  if (isRiscv)
+    options.MCOptions.ABIName = "lp64d";
   std::unique_ptr<llvm::TargetMachine> tm(llvmTarget->createTargetMachine(
       triple, target.cpu, features, options, llvm::Reloc::PIC_, std::nullopt,
       llvm::CodeGenOptLevel::Aggressive));
@@ -69,6 +74,9 @@ LogicalResult mpq::emitCodegenFile(ModuleOp module,
     return module.emitError("translation to LLVM IR failed");
   llvmModule->setTargetTriple(triple);
   llvmModule->setDataLayout(tm->createDataLayout());
+  if (isRiscv)
+    llvmModule->addModuleFlag(llvm::Module::Error, "target-abi",
+                              llvm::MDString::get(llvmContext, "lp64d"));
   // Every function gets the target's CPU and features, so that inlined and
   // vectorised code may use them.
   for (llvm::Function &f : *llvmModule) {

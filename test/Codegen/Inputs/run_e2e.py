@@ -1,12 +1,14 @@
 #!/usr/bin/python3
-"""Compiles a quantized module for AArch64 targets, links it with the deploy
-example (examples/deploy/main.c), runs it under qemu-aarch64 and compares
-the outputs with mpq-run's, bit for bit.
+"""Compiles a quantized module for AArch64 or RISC-V targets, links it with
+the deploy example (examples/deploy/main.c), runs it under qemu-aarch64 or
+qemu-riscv64 and compares the outputs with mpq-run's, bit for bit.
 
 Usage: run_e2e.py --bin BIN --src SRC --work DIR --model M.mlir --input X.npy
                   [--targets cortex-a53,cortex-a76:cortex-a76,...]
-(TARGET or TARGET:QEMU_CPU; without a CPU, the target's qemu_cpu)
-Prints one line per target; exits 1 on any difference.
+                  [--arch riscv64 --targets rv64gcv --vlens 128,256,512]
+(TARGET or TARGET:QEMU_CPU; without a CPU, the target's qemu_cpu; for
+riscv64, each target's object runs once per VLEN with -cpu rv64,v=true,vext_spec=v1.0,vlen=N)
+Prints one line per target and CPU; exits 1 on any difference.
 """
 import argparse
 import os
@@ -26,9 +28,15 @@ def main():
     ap.add_argument("--model", required=True)
     ap.add_argument("--input", required=True)
     ap.add_argument("--name", default="")
-    ap.add_argument("--targets", default="cortex-a53:cortex-a53,"
-                    "cortex-a76:cortex-a76,cortex-a710:max")
+    ap.add_argument("--targets", default="")
+    ap.add_argument("--arch", default="aarch64",
+                    choices=["aarch64", "riscv64"])
+    ap.add_argument("--vlens", default="128,256,512")
     args = ap.parse_args()
+    if not args.targets:
+        args.targets = ("cortex-a53:cortex-a53,cortex-a76:cortex-a76,"
+                        "cortex-a710:max" if args.arch == "aarch64"
+                        else "rv64gcv")
     name = args.name or os.path.basename(args.model)
     os.makedirs(args.work, exist_ok=True)
     ref = os.path.join(args.work, "ref.npy")
@@ -38,33 +46,45 @@ def main():
     failed = False
     for spec in args.targets.split(","):
         target, _, cpu = spec.partition(":")
-        if not cpu:  # the target description names its qemu CPU
+        if args.arch == "riscv64":
+            cpus = [f"rv64,v=true,vext_spec=v1.0,vlen={v}" for v in args.vlens.split(",")]
+        elif cpu:
+            cpus = [cpu]
+        else:  # the target description names its qemu CPU
             with open(os.path.join(args.src, "targets", target + ".yaml")) as f:
-                cpu = next(l.split(":", 1)[1].strip() for l in f
-                           if l.startswith("qemu_cpu:"))
+                cpus = [next(l.split(":", 1)[1].strip() for l in f
+                             if l.startswith("qemu_cpu:"))]
         d = os.path.join(args.work, target)
         subprocess.run([os.path.join(args.bin, "mpq-codegen"), args.model,
                         "--target", target, "-o", d], check=True,
                        stderr=subprocess.DEVNULL)
         app = os.path.join(d, "app")
-        subprocess.run([CLANG, "--target=aarch64-linux-gnu", "-O2", "-static",
+        if args.arch == "riscv64":
+            flags = ["--target=riscv64-linux-gnu", "-march=rv64gc",
+                     "-mabi=lp64d"]
+            qemu = "qemu-riscv64"
+        else:
+            flags = ["--target=aarch64-linux-gnu"]
+            qemu = "qemu-aarch64"
+        subprocess.run([CLANG] + flags + ["-O2", "-static",
                         "--gcc-toolchain=/usr", "-fuse-ld=lld", "-I" + d,
                         os.path.join(args.src, "examples/deploy/main.c"),
                         os.path.join(d, "model.o"), "-o", app], check=True)
-        out = os.path.join(d, "y.npy")
-        subprocess.run(["qemu-aarch64", "-cpu", cpu, app, args.input, out],
-                       check=True)
-        got = np.load(out)
-        same = got.shape == want.shape and np.array_equal(
-            got.view(np.uint32), want.view(np.uint32))
-        print(f"{name} {target} (qemu -cpu {cpu}): "
-              f"{'bit-exact' if same else 'MISMATCH'} ({want.size} values)")
-        if not same:
-            failed = True
-            if got.shape == want.shape:
-                bad = np.argwhere(got.view(np.uint32) != want.view(np.uint32))
-                print(f"  {len(bad)} differ; first at {bad[0].tolist()}: "
-                      f"{got[tuple(bad[0])]} vs mpq-run {want[tuple(bad[0])]}")
+        for cpu in cpus:
+            out = os.path.join(d, "y.npy")
+            subprocess.run([qemu, "-cpu", cpu, app, args.input, out],
+                           check=True)
+            got = np.load(out)
+            same = got.shape == want.shape and np.array_equal(
+                got.view(np.uint32), want.view(np.uint32))
+            print(f"{name} {target} (qemu -cpu {cpu}): "
+                  f"{'bit-exact' if same else 'MISMATCH'} ({want.size} values)")
+            if not same:
+                failed = True
+                if got.shape == want.shape:
+                    bad = np.argwhere(got.view(np.uint32) != want.view(np.uint32))
+                    print(f"  {len(bad)} differ; first at {bad[0].tolist()}: "
+                          f"{got[tuple(bad[0])]} vs mpq-run {want[tuple(bad[0])]}")
     sys.exit(1 if failed else 0)
 
 

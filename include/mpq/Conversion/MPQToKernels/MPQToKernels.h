@@ -20,9 +20,12 @@
 #ifndef MPQ_CONVERSION_MPQTOKERNELS_MPQTOKERNELS_H
 #define MPQ_CONVERSION_MPQTOKERNELS_MPQTOKERNELS_H
 
+#include "mpq/Target/TargetDescription.h"
+
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/ImplicitLocOpBuilder.h"
+#include "mlir/Pass/PassManager.h"
 #include "mlir/Support/LLVM.h"
 #include "llvm/Support/MathExtras.h"
 
@@ -39,15 +42,40 @@ namespace mpq {
 struct WeightFormat {
   unsigned container = 8;
   bool folded = false;
+  /// Largest |w| of the term (after its zero point is removed), as the
+  /// driver read it from the constant: kernels that accumulate products in
+  /// narrow registers prove their bounds from it (at most 128).
+  int64_t maxAbs = 128;
   int64_t fieldsPerByte() const { return 8 / container; }
   /// The factor a folded register carries (1 when not folded).
   int64_t factor() const { return folded ? int64_t(1) << (8 - container) : 1; }
+};
+
+/// How the driver hands activations to a kernel.
+enum class ActivationEncoding {
+  /// Signed int8 codes as stored (zero points folded into the bias).
+  S8,
+  /// Codes + 128 as unsigned bytes (for u8 x s8 instructions); no backend
+  /// uses it yet, so the driver refuses kernels that ask for it.
+  U8Plus128,
 };
 
 /// A GEMM microkernel: accumulates a tile of `rows` (<= maxRows()) rows of an
 /// int8 activation matrix A (row-major, `aStride` bytes between rows, K padded
 /// to kAlign() = 16) against one block of nr() output channels of a weight
 /// matrix pre-packed by packWeights(). Accumulators are int32.
+///
+/// The contract the ISA-neutral driver (lib/Conversion/MPQToKernels) relies
+/// on, which every backend states through the hooks below:
+/// - depth step: kAlign() bytes of K per step (16); K is zero padded to it;
+/// - register: registerBytes() bytes per weight register of the canonical
+///   panel (16; a scalable backend still reads its panel in 16-byte units);
+/// - accumulator tile: rows x nr() int32 values handed to the epilogue as
+///   accumulatorLanes()-wide vectors (4);
+/// - packed weight formats: containers 8/4/2, folded only when
+///   readsFoldedWeights() (a kernel that accumulates products in 16 bits
+///   needs the plain sign-extended values);
+/// - activations: activationEncoding().
 ///
 /// Every kernel consumes, per 16 steps of depth, nr() weight registers of 16
 /// bytes in an order of its own (the "canonical panel": 16 * nr() bytes per
@@ -64,6 +92,16 @@ public:
   /// Output channels per block: 8 or 16.
   virtual int64_t nr() const { return 16; }
   int64_t kAlign() const { return 16; }
+  /// Bytes of one canonical weight register.
+  int64_t registerBytes() const { return 16; }
+  /// int32 lanes of one accumulator vector handed to the epilogue.
+  int64_t accumulatorLanes() const { return 4; }
+  /// Whether the kernel reads low-bit weights in the folded format (values
+  /// scaled by 2^(8 - container)); otherwise the driver sign-extends them.
+  virtual bool readsFoldedWeights() const { return true; }
+  virtual ActivationEncoding activationEncoding() const {
+    return ActivationEncoding::S8;
+  }
   /// Bytes of packed weights per block of nr() channels.
   int64_t blockBytes(int64_t k, WeightFormat f) const {
     return llvm::alignTo(k, kAlign()) * nr() / f.fieldsPerByte();
@@ -114,6 +152,17 @@ struct KernelLoweringOptions {
 /// unchanged on failure.
 mlir::LogicalResult lowerToKernels(mlir::ModuleOp module,
                                    const KernelLoweringOptions &options);
+
+/// Every weight and activation width of the module's conv/FC ops must be
+/// one the target description lists; errors at the op.
+mlir::LogicalResult checkTargetWidths(mlir::ModuleOp module,
+                                      const TargetDescription &target);
+
+/// Upstream conversions from scf/arith/math/memref/vector (and intrinsic
+/// calls, already LLVM) to the LLVM dialect, with the bare-pointer calling
+/// convention so that `<name>_run` takes plain C pointers. Every backend
+/// uses it.
+void buildKernelsToLLVMPipeline(mlir::OpPassManager &pm);
 
 } // namespace mpq
 

@@ -21,11 +21,6 @@ std::unique_ptr<GemmMicrokernel> createNeonMicrokernel(NeonKernelKind kind);
 /// The best kernel the target's features allow.
 NeonKernelKind selectNeonKernel(const TargetDescription &target);
 
-/// Upstream conversions from scf/arith/math/memref/vector (and arm_neon,
-/// already LLVM intrinsics) to the LLVM dialect, with the bare-pointer
-/// calling convention so that `<name>_run` takes plain C pointers.
-void buildKernelsToLLVMPipeline(mlir::OpPassManager &pm);
-
 } // namespace mpq
 
 #endif // MPQ_CONVERSION_MPQTONEON_MPQTONEON_H

@@ -1,0 +1,156 @@
+//===- FloatIslands.cpp - float ops between dequantize and quantize (softmax) ---===//
+
+#include "Lowering.h"
+
+using namespace mlir;
+using namespace mpq;
+using namespace mpq::kernels;
+using namespace mpq::lowering;
+
+/// mpq::expFloat, operation for operation (see IntegerSemantics.h).
+static Value emitExpFloat(ImplicitLocOpBuilder &b, Value x) {
+  Type f32 = b.getF32Type(), i32 = b.getI32Type();
+  auto fc = [&](float v) -> Value {
+    return arith::ConstantOp::create(b, f32, b.getF32FloatAttr(v));
+  };
+  using C = ExpConstants;
+  Value nan = arith::CmpFOp::create(b, arith::CmpFPredicate::UNO, x, x);
+  // The special cases are selected at the end; the main path runs on a
+  // finite, in-range stand-in so that every conversion is defined.
+  Value xc = arith::SelectOp::create(b, nan, fc(0.0f), x);
+  xc = arith::MinimumFOp::create(
+      b, arith::MaximumFOp::create(b, xc, fc(C::kMinInput)), fc(C::kMaxInput));
+  Value kf =
+      math::RoundEvenOp::create(b, arith::MulFOp::create(b, xc, fc(C::kLog2e)));
+  Value r =
+      arith::SubFOp::create(b, xc, arith::MulFOp::create(b, kf, fc(C::kLn2Hi)));
+  r = arith::SubFOp::create(b, r, arith::MulFOp::create(b, kf, fc(C::kLn2Lo)));
+  Value p = fc(C::kPoly[0]);
+  for (int i = 1; i < 6; ++i)
+    p = arith::AddFOp::create(b, arith::MulFOp::create(b, p, r),
+                              fc(C::kPoly[i]));
+  Value y = arith::MulFOp::create(b, p, arith::MulFOp::create(b, r, r));
+  y = arith::AddFOp::create(b, arith::AddFOp::create(b, y, r), fc(1.0f));
+  Value k = arith::FPToSIOp::create(b, i32, kf);
+  Value k1 = arith::ShRSIOp::create(b, k, cst(b, i32, 1));
+  Value k2 = arith::SubIOp::create(b, k, k1);
+  auto pow2 = [&](Value e) -> Value {
+    Value bits = arith::ShLIOp::create(
+        b, arith::AddIOp::create(b, e, cst(b, i32, 127)), cst(b, i32, 23));
+    return arith::BitcastOp::create(b, f32, bits);
+  };
+  y = arith::MulFOp::create(b, arith::MulFOp::create(b, y, pow2(k1)), pow2(k2));
+  Value big =
+      arith::CmpFOp::create(b, arith::CmpFPredicate::OGT, x, fc(C::kMaxInput));
+  Value small =
+      arith::CmpFOp::create(b, arith::CmpFPredicate::OLT, x, fc(C::kMinInput));
+  y = arith::SelectOp::create(b, big,
+                              fc(std::numeric_limits<float>::infinity()), y);
+  y = arith::SelectOp::create(b, small, fc(0.0f), y);
+  return arith::SelectOp::create(b, nan, x, y);
+}
+
+/// The executor's propagatingMax for floats: NaN if either is NaN, else
+/// a > b ? a : b (so max(-0, +0) is the second operand, as there).
+static Value floatMax(ImplicitLocOpBuilder &b, Value a, Value c) {
+  Value gt = arith::CmpFOp::create(b, arith::CmpFPredicate::OGT, a, c);
+  Value m = arith::SelectOp::create(b, gt, a, c);
+  Value nan = arith::CmpFOp::create(b, arith::CmpFPredicate::UNO, a, c);
+  Value qnan = arith::ConstantOp::create(
+      b, b.getF32Type(),
+      b.getF32FloatAttr(std::numeric_limits<float>::quiet_NaN()));
+  return arith::SelectOp::create(b, nan, qnan, m);
+}
+
+LogicalResult Lowering::emitFloatBinary(Operation *op,
+                                        ImplicitLocOpBuilder &b) {
+  Value lhs = op->getOperand(0), rhs = op->getOperand(1);
+  SmallVector<int64_t> sa = *staticShape(op, lhs), sb = *staticShape(op, rhs);
+  SmallVector<int64_t> so = *staticShape(op, op->getResult(0));
+  if (sa.size() != so.size() || sb.size() != so.size())
+    return op->emitOpError("code generation broadcasts operands of equal "
+                           "rank only");
+  if (auto mul = dyn_cast<tosa::MulOp>(op))
+    if (!cast<ShapedType>(lhs.getType()).getElementType().isF32())
+      return op->emitOpError("code generation multiplies float tensors only");
+  // Broadcast: a size-1 dimension has stride 0.
+  auto bstrides = [&](ArrayRef<int64_t> shape) {
+    SmallVector<int64_t> st = stridesOf(shape);
+    for (auto [d, s] : llvm::enumerate(shape))
+      if (s == 1)
+        st[d] = 0;
+    return st;
+  };
+  SmallVector<int64_t> stA = bstrides(sa), stB = bstrides(sb),
+                       stO = stridesOf(so);
+  Value a = storage(lhs).mem, c = storage(rhs).mem,
+        out = storage(op->getResult(0)).mem;
+  loopNest(b, so, [&](ArrayRef<Value> ivs) {
+    Value x =
+        memref::LoadOp::create(b, a, ValueRange{linearIndex(b, ivs, stA)});
+    Value y =
+        memref::LoadOp::create(b, c, ValueRange{linearIndex(b, ivs, stB)});
+    Value r;
+    if (isa<tosa::AddOp>(op))
+      r = arith::AddFOp::create(b, x, y);
+    else if (isa<tosa::SubOp>(op))
+      r = arith::SubFOp::create(b, x, y);
+    else
+      r = arith::MulFOp::create(b, x, y);
+    memref::StoreOp::create(b, r, out, ValueRange{linearIndex(b, ivs, stO)});
+  });
+  return success();
+}
+
+LogicalResult Lowering::emitFloatUnary(Operation *op, ImplicitLocOpBuilder &b) {
+  Value in = storage(op->getOperand(0)).mem,
+        out = storage(op->getResult(0)).mem;
+  int64_t n = numElements(*staticShape(op, op->getResult(0)));
+  Value one =
+      arith::ConstantOp::create(b, b.getF32Type(), b.getF32FloatAttr(1.0f));
+  forLoop(b, n, [&](Value i) {
+    Value x = memref::LoadOp::create(b, in, ValueRange{i});
+    Value r = isa<tosa::ExpOp>(op) ? emitExpFloat(b, x)
+                                   : Value(arith::DivFOp::create(b, one, x));
+    memref::StoreOp::create(b, r, out, ValueRange{i});
+  });
+  return success();
+}
+
+LogicalResult Lowering::emitFloatReduce(Operation *op,
+                                        ImplicitLocOpBuilder &b) {
+  Value input = op->getOperand(0);
+  SmallVector<int64_t> shape = *staticShape(op, input);
+  auto axisAttr = op->getAttrOfType<IntegerAttr>("axis");
+  int64_t axis = axisAttr ? axisAttr.getInt() : -1;
+  if (axis < 0 || axis >= int64_t(shape.size()))
+    return op->emitOpError("code generation needs a reduction axis in range");
+  int64_t outer = numElements(ArrayRef<int64_t>(shape).take_front(axis));
+  int64_t len = shape[axis];
+  int64_t inner = numElements(ArrayRef<int64_t>(shape).drop_front(axis + 1));
+  bool isMax = isa<tosa::ReduceMaxOp>(op);
+  Value in = storage(input).mem, out = storage(op->getResult(0)).mem;
+  Value init = arith::ConstantOp::create(
+      b, b.getF32Type(),
+      b.getF32FloatAttr(isMax ? -std::numeric_limits<float>::infinity()
+                              : 0.0f));
+  // In the executor's order: for each output element, over the axis from 0.
+  loopNest(b, {outer, inner}, [&](ArrayRef<Value> ivs) {
+    Value base = addI(b, mulI(b, ivs[0], len * inner), ivs[1]);
+    auto loop = scf::ForOp::create(
+        b, idx(b, 0), idx(b, len), idx(b, 1), ValueRange{init},
+        [&](OpBuilder &ob, Location loc, Value a, ValueRange acc) {
+          ImplicitLocOpBuilder ib(loc, ob);
+          Value v = memref::LoadOp::create(
+              ib, in, ValueRange{addI(ib, base, mulI(ib, a, inner))});
+          Value r = isMax ? floatMax(ib, acc[0], v)
+                          : Value(arith::AddFOp::create(ib, acc[0], v));
+          scf::YieldOp::create(ib, r);
+        });
+    memref::StoreOp::create(
+        b, loop.getResult(0), out,
+        ValueRange{addI(b, mulI(b, ivs[0], inner), ivs[1])});
+  });
+  return success();
+}
+

@@ -1,0 +1,67 @@
+// RUN: mpq-opt %s --split-input-file --lower-to-rvv="target=rv64gcv to-llvm=false" | FileCheck %s
+// RUN: mpq-opt %s --split-input-file --lower-to-rvv="target=spacemit-x60 name=net" | FileCheck %s --check-prefix=LLVM
+
+// int8 weights up to 127: products of two int8 codes are summed in int16
+// two at a time (2 x 128 x 127 <= 32767), then widened into int32.
+// CHECK: module attributes {llvm.target_triple = "riscv64-linux-gnu", mpq.codegen = {gemm = "rvv-vwmacc-4x16", input_size = 256 : i64, name = "model", output_size = 4 : i64, workspace_size = [[WSZ:[0-9]+]] : i64}, mpq.target = "rv64gcv"}
+// CHECK-LABEL: func.func @model_run
+// CHECK-SAME: (%{{.*}}: memref<256xf32>, %{{.*}}: memref<4xf32>, %{{.*}}: memref<[[WSZ]]xi8>) -> i32
+// CHECK: scf.for {{.*}} iter_args({{.*}}) -> (vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>)
+// CHECK: %[[W:.*]] = arith.extsi {{.*}} : vector<16xi8> to vector<16xi16>
+// CHECK: %[[A:.*]] = memref.load {{.*}} : memref<{{[0-9]+}}xi8>
+// CHECK: %[[A16:.*]] = arith.extsi %[[A]] : i8 to i16
+// CHECK: %[[B:.*]] = vector.broadcast %[[A16]] : i16 to vector<16xi16>
+// CHECK: %[[P:.*]] = arith.muli %[[B]], %[[W]] : vector<16xi16>
+// CHECK: arith.addi {{.*}} : vector<16xi16>
+// CHECK: arith.extsi {{.*}} : vector<16xi16> to vector<16xi32>
+// CHECK-NEXT: arith.addi {{.*}} : vector<16xi32>
+// CHECK-NOT: arm_neon
+// CHECK: vector.extract_strided_slice {{.*}} {offsets = [0], sizes = [4], strides = [1]} : vector<16xi32> to vector<4xi32>
+// CHECK: arith.shrsi {{.*}} : vector<4xi64>
+// CHECK: return %{{.*}} : i32
+// CHECK-NOT: func.func @main
+
+// The LLVM dialect result: bare pointers, constant globals, no memrefs, no
+// target intrinsics (the RISC-V backend selects vwmacc/vwadd).
+// LLVM: mpq.target = "spacemit-x60"
+// LLVM-LABEL: llvm.func @net_run
+// LLVM-SAME: (%{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr) -> i32
+// LLVM: llvm.sext {{.*}} : vector<16xi16> to vector<16xi32>
+// LLVM-NOT: memref.
+// LLVM-NOT: scf.
+// LLVM-NOT: arm_neon
+func.func @main(%x: tensor<?x4x4x16xf32>) -> tensor<?x4xf32> {
+  %q = mpq.quantize %x {params = #mpq.qparams<bits = 8, is_signed = true, scale = [0.05], zero_point = [-3]>} : tensor<?x4x4x16xf32> -> tensor<?x4x4x16xi8>
+  %w = "tosa.const"() <{values = dense<127> : tensor<16x1x1x16xi8>}> : () -> tensor<16x1x1x16xi8>
+  %b = "tosa.const"() <{values = dense<100> : tensor<16xi32>}> : () -> tensor<16xi32>
+  %c = mpq.conv2d %q, %w, %b {input_params = #mpq.qparams<bits = 8, is_signed = true, scale = [0.05], zero_point = [-3]>, weight_params = #mpq.qparams<bits = 8, is_signed = true, narrow = true, scale = [0.01], zero_point = [0]>, output_params = #mpq.qparams<bits = 8, is_signed = true, scale = [0.1], zero_point = [-128]>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>, groups = 1, clamp_min = -128} : (tensor<?x4x4x16xi8>, tensor<16x1x1x16xi8>, tensor<16xi32>) -> tensor<?x4x4x16xi8>
+  %s = tosa.const_shape {values = dense<[-1, 256]> : tensor<2xindex>} : () -> !tosa.shape<2>
+  %f = tosa.reshape %c, %s : (tensor<?x4x4x16xi8>, !tosa.shape<2>) -> tensor<?x256xi8>
+  %fw = "tosa.const"() <{values = dense<-2> : tensor<4x256xi8>}> : () -> tensor<4x256xi8>
+  %y = mpq.fully_connected %f, %fw {input_params = #mpq.qparams<bits = 8, is_signed = true, scale = [0.1], zero_point = [-128]>, weight_params = #mpq.qparams<bits = 8, is_signed = true, narrow = true, scale = [0.01], zero_point = [0]>, output_params = #mpq.qparams<bits = 8, is_signed = true, scale = [0.2], zero_point = [0]>} : (tensor<?x256xi8>, tensor<4x256xi8>) -> tensor<?x4xi8>
+  %d = mpq.dequantize %y {params = #mpq.qparams<bits = 8, is_signed = true, scale = [0.2], zero_point = [0]>} : tensor<?x4xi8> -> tensor<?x4xf32>
+  return %d : tensor<?x4xf32>
+}
+
+// -----
+
+// 4-bit packed weights stay packed (8 bytes per 16 weights) and are
+// sign-extended in registers (shift left, arithmetic shift right: no folded
+// factor, which would take the int16 headroom); |w| <= 8 lets 16 products
+// (one K step) be summed in int16 before one widening.
+// CHECK: memref.global "private" constant @model_w_{{[0-9]+}} : memref<256xi8>
+// CHECK-LABEL: func.func @model_run
+// CHECK: arith.shli {{.*}} : vector<16xi8>
+// CHECK: arith.shrsi {{.*}} : vector<16xi8>
+// CHECK-COUNT-15: arith.addi {{.*}} : vector<16xi16>
+// CHECK-NEXT: arith.extsi {{.*}} : vector<16xi16> to vector<16xi32>
+// CHECK-NEXT: arith.addi {{.*}} : vector<16xi32>
+// CHECK-NEXT: scf.yield
+// LLVM-LABEL: llvm.func @net_run
+func.func @main(%x: tensor<1x32xf32>) -> tensor<1x16xf32> {
+  %q = mpq.quantize %x {params = #mpq.qparams<bits = 8, is_signed = true, scale = [0.05], zero_point = [0]>} : tensor<1x32xf32> -> tensor<1x32xi8>
+  %w = mpq.packed_constant {layout = #mpq.packing<bits = 4, container = 4>, data = dense<33> : tensor<256xi8>, is_signed = true} : tensor<16x32xi8>
+  %y = mpq.fully_connected %q, %w {input_params = #mpq.qparams<bits = 8, is_signed = true, scale = [0.05], zero_point = [0]>, weight_params = #mpq.qparams<bits = 4, is_signed = true, narrow = true, scale = [0.1], zero_point = [0]>, output_params = #mpq.qparams<bits = 8, is_signed = true, scale = [0.2], zero_point = [0]>} : (tensor<1x32xi8>, tensor<16x32xi8>) -> tensor<1x16xi8>
+  %d = mpq.dequantize %y {params = #mpq.qparams<bits = 8, is_signed = true, scale = [0.2], zero_point = [0]>} : tensor<1x16xi8> -> tensor<1x16xf32>
+  return %d : tensor<1x16xf32>
+}
