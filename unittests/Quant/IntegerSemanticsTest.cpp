@@ -58,6 +58,18 @@ TEST(IntegerSemantics, TinyAndHugeMultipliers) {
   EXPECT_EQ(applyMultiplier(-12345, one), -12345);
 }
 
+// A mantissa that rounds up to 2^31 carries into the exponent: just below
+// a power of two the multiplier is that power, not half of it (random
+// multipliers almost never land within 2^-32 of one).
+TEST(IntegerSemantics, MultiplierRoundingCarries) {
+  for (double p : {1.0, 0.25, 0x1p-20}) {
+    FixedPointMultiplier f = quantizeMultiplier(p * (1.0 - 0x1p-40));
+    EXPECT_EQ(f.mantissa, int32_t(1) << 30) << p;
+    EXPECT_EQ(double(f.mantissa) * std::exp2(-f.shift), p) << p;
+  }
+  EXPECT_EQ(applyMultiplier(1000, quantizeMultiplier(1.0 - 0x1p-40)), 1000);
+}
+
 TEST(IntegerSemantics, RequantizationMatchesExactRationalReference) {
   std::mt19937_64 rng(2);
   std::uniform_int_distribution<int32_t> acc(INT32_MIN, INT32_MAX);

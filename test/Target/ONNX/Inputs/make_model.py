@@ -193,6 +193,14 @@ def build(name):
         ], [vi("x", [1, 1, 2, 2])], [vi("y", None)],
             [numpy_helper.from_array(np.array([1, 1, 2, 2], np.float32),
                                      "sc")])
+    if name == "ceil_pool_edge":
+        # ceil_mode would add a third window, but it would start at 4, in
+        # the end padding (input 0..3, no begin padding): it is dropped.
+        return model([
+            helper.make_node("MaxPool", ["x"], ["y"], name="mp",
+                             kernel_shape=[2, 2], strides=[2, 2],
+                             pads=[0, 0, 1, 1], ceil_mode=1),
+        ], [vi("x", [1, 1, 4, 4])], [vi("y", [1, 1, 2, 2])])
     # --- malformed or unsupported models
     if name == "unsupported_op":
         return model([helper.make_node("Hardmax", ["x"], ["y"], name="hm1")],
