@@ -2,7 +2,9 @@
 
 #include "mpq/InitAll.h"
 #include "mpq/Dialect/MPQ/IR/MPQDialect.h"
+#include "mpq/Dialect/MPQ/IR/MPQInterfaces.h"
 #include "mpq/Conversion/Passes.h"
+#include "mpq/Precision/Passes.h"
 #include "mpq/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -21,9 +23,11 @@ void mpq::registerAllMpqDialects(mlir::DialectRegistry &registry) {
                   mlir::LLVM::LLVMDialect, mlir::math::MathDialect,
                   mlir::memref::MemRefDialect, mlir::scf::SCFDialect,
                   mlir::vector::VectorDialect>();
+  mpq::registerQuantizableLayerExternalModels(registry);
 }
 
 void mpq::registerAllMpqPasses() {
   mpq::registerMPQPasses();
   mpq::registerMPQConversionPasses();
+  mpq::registerMPQPrecisionPasses();
 }

@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "mpq/Dialect/MPQ/IR/MPQAttrs.h"
+#include "mpq/Dialect/MPQ/IR/MPQInterfaces.h"
 #include "mpq/Executor/Executor.h"
 #include "mpq/Executor/Npy.h"
 #include "mpq/Quant/Quantizer.h"
@@ -65,17 +66,13 @@ struct InputSum {
 };
 
 /// The input of a layer whose bias can absorb E[(W - Q(W)) x]: a conv's
-/// activation, or the 2-D input of the importer's FC chain (reshape ->
-/// matmul with a constant right operand).
+/// activation, or the input of the importer's FC chain (reshape -> matmul
+/// with a constant right operand), as QuantizableLayerOpInterface says.
 static Value meanPatchInput(Operation *op) {
-  if (isa<tosa::Conv2DOp, tosa::DepthwiseConv2DOp>(op))
-    return op->getOperand(0);
-  if (auto mm = dyn_cast<tosa::MatMulOp>(op))
-    if (auto r = mm.getA().getDefiningOp<tosa::ReshapeOp>())
-      if (mm.getB().getDefiningOp<tosa::ConstOp>() &&
-          cast<ShapedType>(r.getInput1().getType()).getRank() >= 2)
-        return r.getInput1(); // [M, ...] flattened to [1, M, K]
-  return {};
+  auto layer = dyn_cast<QuantizableLayerOpInterface>(op);
+  if (!layer || !layer.isQuantizableLayer())
+    return {};
+  return layer.getLayerInput();
 }
 
 /// E[x] over every window position of a conv, as a [KH*KW*C] patch, from

@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "mpq/Dialect/MPQ/IR/MPQInterfaces.h"
 #include "mpq/Dialect/MPQ/IR/MPQOps.h"
 #include "mpq/Executor/Executor.h"
 #include "mpq/Executor/Npy.h"
@@ -175,18 +176,12 @@ private:
 //===----------------------------------------------------------------------===//
 
 Widths QuantizeImpl::widthsOf(Operation *op) {
-  if (auto p = op->getAttrOfType<PrecisionAttr>("mpq.precision"))
+  if (PrecisionAttr p = getPrecision(op))
     return {p.getWeightBits(), p.getActBits(), p.getChannelBits()};
   return {defaultWeightBits, defaultActBits, {}};
 }
 
-CalibrationAttr QuantizeImpl::calibOf(Value v) {
-  if (Operation *def = v.getDefiningOp())
-    return def->getAttrOfType<CalibrationAttr>("mpq.calib");
-  auto arg = cast<BlockArgument>(v);
-  return fn.getArgAttrOfType<CalibrationAttr>(arg.getArgNumber(),
-                                              "mpq.calib");
-}
+CalibrationAttr QuantizeImpl::calibOf(Value v) { return getCalibration(v); }
 
 QuantParamsAttr QuantizeImpl::makeParams(unsigned bits, bool narrow,
                                          ArrayRef<double> s,

@@ -1,7 +1,9 @@
 //===- mpq-compile.cpp - the mpq compiler driver --------------------------===//
 //
 //   mpq-compile MODEL.onnx -o OUTDIR --calib X.npy [--labels Y.npy]
-//               [--strategy uniform] [--weight-bits N] [--act-bits N]
+//               [--strategy uniform|hawq|loss-aware|clado --budget SPEC
+//                [--sens-data X.npy] [--sens-labels Y.npy] [--sens-samples N]]
+//               [--weight-bits N] [--act-bits N]
 //               [--granularity per-channel|per-tensor] [--method mmse|minmax|
 //               percentile] [--rounding gptq|nearest] [--samples N]
 //               [--name PREFIX] [--target NAME]
@@ -18,6 +20,7 @@
 #include "mpq/Executor/Executor.h"
 #include "mpq/Executor/Npy.h"
 #include "mpq/InitAll.h"
+#include "mpq/Precision/Passes.h"
 #include "mpq/Target/ONNX/ONNXImporter.h"
 #include "mpq/Target/TargetDescription.h"
 #include "mpq/Transforms/Passes.h"
@@ -30,6 +33,7 @@
 #include "mlir/IR/Verifier.h"
 #include "mlir/Pass/PassManager.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
@@ -61,9 +65,22 @@ cl::opt<std::string> labelsFile("labels",
                                          "(.npy, integer class ids): report "
                                          "float and quantized top-1 on them"),
                                 cl::cat(category));
-cl::opt<std::string> strategy("strategy",
-                              cl::desc("precision strategy (uniform)"),
-                              cl::init("uniform"), cl::cat(category));
+cl::opt<std::string> strategy(
+    "strategy",
+    cl::desc("precision strategy: uniform, hawq, loss-aware or clado (with "
+             "--budget: --assign-precision, docs/precision.md)"),
+    cl::init("uniform"), cl::cat(category));
+cl::opt<std::string> sensData("sens-data",
+                              cl::desc("sensitivity samples for --budget "
+                                       "(.npy; default: --calib)"),
+                              cl::cat(category));
+cl::opt<std::string> sensLabels("sens-labels",
+                                cl::desc("labels of the sensitivity samples "
+                                         "(default: --labels)"),
+                                cl::cat(category));
+cl::opt<unsigned> sensSamples("sens-samples",
+                              cl::desc("sensitivity samples to use"),
+                              cl::init(1024), cl::cat(category));
 cl::opt<unsigned> weightBits("weight-bits", cl::desc("weight bits (2..8)"),
                              cl::init(8), cl::cat(category));
 cl::opt<unsigned> actBits("act-bits", cl::desc("activation bits (2..8)"),
@@ -96,8 +113,8 @@ cl::opt<std::string> rounding(
 cl::opt<unsigned> samples("samples", cl::desc("calibration samples to use"),
                           cl::init(512), cl::cat(category));
 cl::opt<std::string> budget("budget",
-                            cl::desc("hardware budget (needs a precision-"
-                                     "assignment strategy)"),
+                            cl::desc("budget for --assign-precision, e.g. "
+                                     "avg-weight-bits:3 or size:40KiB"),
                             cl::cat(category));
 cl::opt<std::string> target("target",
                             cl::desc("target name: a file NAME.yaml in "
@@ -120,6 +137,35 @@ int fail(const Twine &msg) {
 }
 
 void progress(const Twine &msg) { errs() << "mpq-compile: " << msg << "\n"; }
+
+/// A builtin attribute (bool, integer, float, string, array, dictionary) as
+/// JSON; anything else as its printed form.
+json::Value attrToJSON(Attribute a) {
+  if (auto b = dyn_cast<BoolAttr>(a))
+    return b.getValue();
+  if (auto i = dyn_cast<IntegerAttr>(a))
+    return i.getInt();
+  if (auto f = dyn_cast<FloatAttr>(a))
+    return f.getValueAsDouble();
+  if (auto s = dyn_cast<StringAttr>(a))
+    return s.str();
+  if (auto arr = dyn_cast<ArrayAttr>(a)) {
+    json::Array out;
+    for (Attribute e : arr)
+      out.push_back(attrToJSON(e));
+    return out;
+  }
+  if (auto d = dyn_cast<DictionaryAttr>(a)) {
+    json::Object out;
+    for (NamedAttribute n : d)
+      out[n.getName().str()] = attrToJSON(n.getValue());
+    return out;
+  }
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  a.print(os);
+  return text;
+}
 
 /// Per-layer facts for report.json.
 json::Object layerReport(Operation *op, int64_t *sizeBits, int64_t *bops) {
@@ -207,13 +253,20 @@ int main(int argc, char **argv) {
     return fail("--weight-bits must be 2..8, got " + Twine(weightBits));
   if (actBits < 2 || actBits > 8)
     return fail("--act-bits must be 2..8, got " + Twine(actBits));
-  if (strategy != "uniform")
+  std::optional<mpq::precision::Strategy> searchStrategy =
+      llvm::StringSwitch<std::optional<mpq::precision::Strategy>>(strategy)
+          .Case("uniform", mpq::precision::Strategy::Uniform)
+          .Case("hawq", mpq::precision::Strategy::Hawq)
+          .Case("loss-aware", mpq::precision::Strategy::LossAware)
+          .Case("clado", mpq::precision::Strategy::Clado)
+          .Default(std::nullopt);
+  if (!searchStrategy)
     return fail("unknown --strategy '" + strategy +
-                "' (available: uniform; precision-assignment strategies are "
-                "not implemented yet)");
-  if (!budget.empty())
-    return fail("--budget needs a precision-assignment strategy; the uniform "
-                "strategy takes --weight-bits and --act-bits");
+                "' (available: uniform, hawq, loss-aware, clado)");
+  if (strategy != "uniform" && budget.empty())
+    return fail("--strategy " + strategy + " needs --budget (e.g. "
+                "avg-weight-bits:4); without a budget every layer gets "
+                "--weight-bits and --act-bits");
   if (granularity != "per-channel" && granularity != "per-tensor")
     return fail("--granularity must be per-channel or per-tensor");
   if (method != "mmse" && method != "minmax" && method != "percentile")
@@ -291,6 +344,18 @@ int main(int argc, char **argv) {
   calibOpts.samples = samples;
   calibOpts.method = method;
   pm.addPass(mpq::createMPQCalibratePass(calibOpts));
+  if (!budget.empty()) {
+    // Per-layer widths under the budget (#mpq.precision on every layer).
+    mpq::AssignPrecisionPassOptions assignOpts;
+    assignOpts.strategy = *searchStrategy;
+    assignOpts.budget = budget;
+    assignOpts.target = target;
+    assignOpts.targetsDir = targetsDir;
+    assignOpts.data = sensData.empty() ? calibFile : sensData;
+    assignOpts.labels = sensLabels.empty() ? labelsFile : sensLabels;
+    assignOpts.sensSamples = sensSamples;
+    pm.addPass(mpq::createAssignPrecisionPass(assignOpts));
+  }
   mpq::MPQQuantizePassOptions quantOpts;
   quantOpts.weightBits = weightBits;
   quantOpts.actBits = actBits;
@@ -340,6 +405,10 @@ int main(int argc, char **argv) {
     report["target_triple"] = targetDesc->triple;
   }
   report["strategy"] = std::string(strategy);
+  if (!budget.empty())
+    report["budget"] = std::string(budget);
+  if (auto search = (*module)->getAttrOfType<DictionaryAttr>("mpq.search"))
+    report["precision_search"] = attrToJSON(search);
   report["weight_bits"] = unsigned(weightBits);
   report["act_bits"] = unsigned(actBits);
   report["granularity"] = std::string(granularity);

@@ -27,6 +27,10 @@ def MPQ_Dialect : Dialect {
     them.
   }];
   let useDefaultAttributePrinterParser = 1;
+  // The discardable mpq.* attributes (MPQInterfaces.h) are checked here.
+  let hasOperationAttrVerify = 1;
+  let hasRegionArgAttrVerify = 1;
+  let hasRegionResultAttrVerify = 1;
   let extraClassDeclaration = [{
     /// Registers the attributes (in MPQAttrs.cpp, next to their storage).
     void registerAttributes();

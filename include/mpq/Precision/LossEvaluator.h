@@ -1,0 +1,133 @@
+//===- LossEvaluator.h - loss of a model with some layers quantized -*- C++ -*-===//
+//
+// Every search strategy asks one question: what is the loss on the
+// sensitivity samples when these layers are quantized at these widths and
+// the rest stay float? LossEvaluator is that question, kept narrow so that a
+// faster engine (suffix caching, issue 8 section 1) can replace the first
+// implementation without touching the strategies.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MPQ_PRECISION_LOSSEVALUATOR_H
+#define MPQ_PRECISION_LOSSEVALUATOR_H
+
+#include "mpq/Executor/Tensor.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/BuiltinOps.h"
+
+#include <map>
+#include <optional>
+#include <tuple>
+#include <vector>
+
+namespace mpq::precision {
+
+/// Quantize layer `layer` (an index into getQuantizableLayers of the entry
+/// function) at the given widths. A width of 0 leaves that tensor float.
+/// `mirror` applies the mirrored perturbation x - (Q(x) - x) instead of Q(x)
+/// to both tensors, for central differences (papers.md section 0).
+struct LayerOverride {
+  unsigned layer = 0;
+  unsigned weightBits = 0;
+  unsigned actBits = 0;
+  bool mirror = false;
+};
+
+class LossEvaluator {
+public:
+  virtual ~LossEvaluator();
+  /// Mean loss over the sensitivity samples with `overrides` applied and
+  /// every other layer float. Reports errors through the module's
+  /// diagnostics.
+  virtual mlir::FailureOr<double>
+  evaluate(llvm::ArrayRef<LayerOverride> overrides) = 0;
+  /// Number of evaluate() calls so far.
+  uint64_t getNumEvaluations() const { return numEvaluations; }
+
+protected:
+  uint64_t numEvaluations = 0;
+};
+
+enum class LossKind {
+  /// Cross-entropy of softmax(output 0) against integer labels.
+  CrossEntropy,
+  /// KL(p_float || p_quantized) of softmax(output 0).
+  KL,
+};
+
+/// The first implementation: for every evaluation it clones the float
+/// module, replaces the overridden layers' weights by their fake-quantized
+/// values (per output channel, symmetric narrow range, MMSE clip, round to
+/// nearest, no bias correction) and routes their inputs through
+/// mpq.quantize/mpq.dequantize at the calibrated clip range of that width
+/// (#mpq.calibration, so --mpq-calibrate must have run), then runs the
+/// reference executor over the samples. This is fake quantization of the
+/// chosen layers, not the integer module --mpq-quantize builds: no integer
+/// requantization of outputs, no GPTQ, no bias correction.
+class FakeQuantEvaluator : public LossEvaluator {
+public:
+  /// `labels` must hold one integer class per sample for CrossEntropy.
+  static mlir::FailureOr<std::unique_ptr<FakeQuantEvaluator>>
+  create(mlir::ModuleOp module, mlir::func::FuncOp entry, Tensor samples,
+         std::optional<Tensor> labels, LossKind kind, int64_t batchSize);
+
+  mlir::FailureOr<double>
+  evaluate(llvm::ArrayRef<LayerOverride> overrides) override;
+
+  /// Loss with layer `layer`'s weights replaced by w + h * v, v a
+  /// Rademacher vector drawn from `seed` (Hutchinson probes; HAWQ).
+  mlir::FailureOr<double> evaluateWeightProbe(unsigned layer, uint64_t seed,
+                                              double h);
+  /// Loss of the float module (cached).
+  double getFloatLoss() const { return floatLoss; }
+  /// Top-1 accuracy (0..1) of the last evaluation (labels only, else NaN).
+  double getLastAccuracy() const { return lastAccuracy; }
+  /// Sum of squared differences between the fake-quantized and the float
+  /// weights of `layer` at `bits`.
+  double weightErrorSq(unsigned layer, unsigned bits);
+  unsigned getNumLayers() const { return weights.size(); }
+  /// Root mean square of `layer`'s float weights.
+  double getWeightRMS(unsigned layer) const;
+
+private:
+  FakeQuantEvaluator(mlir::ModuleOp module, mlir::func::FuncOp entry,
+                     Tensor samples, std::optional<Tensor> labels,
+                     LossKind kind, int64_t batchSize);
+  mlir::LogicalResult init();
+  /// Runs `module` and returns the loss against the labels or the float
+  /// reference; sets lastAccuracy.
+  mlir::FailureOr<double> run(mlir::ModuleOp module, bool reference);
+  /// Applies `overrides` plus optional replacement weights to a clone.
+  mlir::FailureOr<double>
+  evaluateWith(llvm::ArrayRef<LayerOverride> overrides,
+               const std::map<unsigned, mlir::DenseElementsAttr> &replaced);
+  mlir::DenseElementsAttr quantizedWeights(unsigned layer, unsigned bits,
+                                           bool mirror);
+  std::vector<float> fakeQuant(unsigned layer, unsigned bits);
+
+  mlir::ModuleOp module;
+  std::string entryName;
+  Tensor samples;
+  std::optional<Tensor> labels;
+  LossKind kind;
+  int64_t batchSize;
+  /// Per layer: float weights, their type, and the output channel of each
+  /// element.
+  std::vector<std::vector<float>> weights;
+  std::vector<mlir::RankedTensorType> weightTypes;
+  std::vector<std::vector<int64_t>> channelOf;
+  std::vector<int64_t> numChannels;
+  std::map<std::tuple<unsigned, unsigned, bool>, mlir::DenseElementsAttr>
+      cache;
+  std::map<std::pair<unsigned, unsigned>, std::vector<float>> fqCache;
+  /// Softmax of the float model's output 0, per sample (KL reference).
+  std::vector<double> referenceProbs;
+  double floatLoss = 0;
+  double lastAccuracy = 0;
+};
+
+} // namespace mpq::precision
+
+#endif // MPQ_PRECISION_LOSSEVALUATOR_H

@@ -1,0 +1,90 @@
+//===- Passes.td - precision assignment --------------------*- tablegen -*-===//
+
+#ifndef MPQ_PRECISION_PASSES_TD
+#define MPQ_PRECISION_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def AssignPrecisionPass : Pass<"assign-precision", "mlir::ModuleOp"> {
+  let summary = "Choose a weight and activation width for every layer under "
+                "a budget";
+  let description = [{
+    Attaches `#mpq.precision` (`mpq.precision`) to every quantizable layer
+    (QuantizableLayerOpInterface) of the entry function; `--mpq-quantize`
+    honours it. Needs `--mpq-calibrate` first (activation clip ranges) and
+    the sensitivity samples (`data`, and `labels` for the cross-entropy
+    loss; without labels the loss is KL(float || quantized)). Strategies
+    (docs/precision.md):
+
+    - `uniform`: the highest (weight, activation) width that every layer
+      can take within the budget; no data needed.
+    - `hawq`: per-layer Hessian trace by forward-only Hutchinson probes,
+      sensitivity trace/n * |Q(W) - W|^2, then a knapsack.
+    - `loss-aware` (Cheng & Chen 2022): signed first-order loss change of
+      each layer and width by central differences (+-quantization noise),
+      a multiple-choice knapsack, then the `top-k` best layouts measured;
+      needs labels.
+    - `clado` (Deng et al.): measured single and pairwise loss changes,
+      PSD projection, and an integer quadratic program solved exactly by
+      branch and bound.
+
+    Budgets combine with commas: `size:40KiB`, `size-kb:K`,
+    `avg-weight-bits:B`, `bops:G`, `cycles:N` (needs `target`). A budget no
+    layout meets is an error naming the smallest achievable value.
+    Pinned layers (`exclude=first,last` or names) keep the highest widths.
+  }];
+  let options = [
+    Option<"strategy", "strategy", "mpq::precision::Strategy",
+           "mpq::precision::Strategy::Uniform", "search strategy",
+           [{::llvm::cl::values(
+             clEnumValN(mpq::precision::Strategy::Uniform, "uniform",
+                        "highest uniform width within the budget"),
+             clEnumValN(mpq::precision::Strategy::Hawq, "hawq",
+                        "Hutchinson Hessian-trace sensitivity + knapsack"),
+             clEnumValN(mpq::precision::Strategy::LossAware, "loss-aware",
+                        "signed first-order loss change + knapsack + top-K "
+                        "check (Cheng & Chen)"),
+             clEnumValN(mpq::precision::Strategy::Clado, "clado",
+                        "pairwise measured loss changes + exact IQP "
+                        "(Deng et al.)"))}]>,
+    Option<"budget", "budget", "std::string", "\"\"",
+           "limits, comma-separated: size:40KiB, size-kb:K, "
+           "avg-weight-bits:B, bops:G, cycles:N (none: highest widths)">,
+    Option<"target", "target", "std::string", "\"\"",
+           "target description targets/NAME.yaml (cycle costs; widths "
+           "the target cannot run are refused)">,
+    Option<"targetsDir", "targets-dir", "std::string", "\"\"",
+           "directory of target descriptions (default: the source tree's "
+           "targets/)">,
+    Option<"data", "data", "std::string", "\"\"",
+           "sensitivity samples (.npy, first dimension = sample; held-out "
+           "training images, never the test set)">,
+    Option<"labels", "labels", "std::string", "\"\"",
+           "integer labels of the sensitivity samples (.npy)">,
+    Option<"sensSamples", "sens-samples", "int64_t", "1024",
+           "number of sensitivity samples used (the first ones)">,
+    ListOption<"weightBits", "weight-bits", "unsigned",
+               "candidate weight widths (2..8, default 2,3,4,6,8)">,
+    ListOption<"actBits", "act-bits", "unsigned",
+               "candidate activation widths (2..8, default 8)">,
+    ListOption<"exclude", "exclude", "std::string",
+               "layers pinned at the highest widths: first, last, or "
+               "layer names (their location names)">,
+    Option<"topK", "top-k", "unsigned", "8",
+           "loss-aware: layouts whose loss is measured">,
+    Option<"probes", "probes", "unsigned", "16",
+           "hawq: Hutchinson probes per layer">,
+    Option<"timeLimit", "time-limit", "double", "60",
+           "solver time limit in seconds; the best layout found is used, "
+           "with a warning">,
+    Option<"psd", "psd", "bool", "true",
+           "clado: project the interaction matrix onto the PSD cone">,
+    Option<"batchSize", "batch-size", "int64_t", "256",
+           "samples per executor run">,
+    Option<"entry", "entry", "std::string", "\"main\"",
+           "function whose layers are assigned">
+  ];
+  let dependentDialects = ["::mpq::MPQDialect", "::mlir::tosa::TosaDialect"];
+}
+
+#endif // MPQ_PRECISION_PASSES_TD

@@ -1,0 +1,195 @@
+//===- Budget.cpp - budgets and the per-layer cost model ------------------===//
+
+#include "mpq/Precision/Budget.h"
+#include "mpq/Target/TargetDescription.h"
+
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FormatVariadic.h"
+
+#include <cmath>
+
+using namespace mpq;
+using namespace mpq::precision;
+
+llvm::StringRef mpq::precision::getResourceName(Resource r) {
+  switch (r) {
+  case Resource::SizeBytes:
+    return "size (bytes)";
+  case Resource::AvgWeightBits:
+    return "average weight bits";
+  case Resource::BOPs:
+    return "GBOPs";
+  case Resource::Cycles:
+    return "cycles";
+  }
+  return "?";
+}
+
+static llvm::Error budgetError(llvm::StringRef item, llvm::StringRef why) {
+  return llvm::createStringError(
+      llvm::inconvertibleErrorCode(),
+      llvm::formatv("bad budget item '{0}': {1}; expected size:<n>[B|KB|KiB|"
+                    "MB|MiB], size-kb:<n>, avg-weight-bits:<b>, bops:<G> or "
+                    "cycles:<n>[K|M|G], separated by commas",
+                    item, why)
+          .str());
+}
+
+/// Splits "12.5KiB" into 12.5 and the unit multiplier from `units`.
+static bool parseNumber(llvm::StringRef text,
+                        llvm::ArrayRef<std::pair<llvm::StringRef, double>> units,
+                        double &out) {
+  text = text.trim();
+  double mult = 1;
+  for (auto [suffix, m] : units) {
+    if (text.size() > suffix.size() && text.ends_with_insensitive(suffix)) {
+      // Prefer the longest suffix: units are listed longest first.
+      text = text.drop_back(suffix.size()).trim();
+      mult = m;
+      break;
+    }
+  }
+  if (text.empty() || text.getAsDouble(out) || !std::isfinite(out))
+    return false;
+  out *= mult;
+  return true;
+}
+
+llvm::Expected<std::vector<Limit>>
+mpq::precision::parseBudget(llvm::StringRef spec) {
+  std::vector<Limit> limits;
+  if (spec.trim().empty())
+    return budgetError(spec, "empty budget");
+  llvm::SmallVector<llvm::StringRef> items;
+  spec.split(items, ',');
+  for (llvm::StringRef raw : items) {
+    llvm::StringRef item = raw.trim();
+    auto [key, value] = item.split(':');
+    key = key.trim();
+    if (value.empty())
+      return budgetError(item, "missing ':<value>'");
+    double v = 0;
+    Limit lim{Resource::SizeBytes, 0};
+    if (key == "size") {
+      if (!parseNumber(value,
+                       {{"KiB", 1024.0},
+                        {"MiB", 1024.0 * 1024.0},
+                        {"KB", 1000.0},
+                        {"MB", 1e6},
+                        {"B", 1.0}},
+                       v))
+        return budgetError(item, "not a size");
+      lim = {Resource::SizeBytes, v};
+    } else if (key == "size-kb") {
+      if (!parseNumber(value, {}, v))
+        return budgetError(item, "not a number");
+      lim = {Resource::SizeBytes, v * 1024.0};
+    } else if (key == "avg-weight-bits") {
+      if (!parseNumber(value, {}, v))
+        return budgetError(item, "not a number");
+      lim = {Resource::AvgWeightBits, v};
+    } else if (key == "bops") {
+      if (!parseNumber(value, {}, v))
+        return budgetError(item, "not a number");
+      lim = {Resource::BOPs, v};
+    } else if (key == "cycles") {
+      if (!parseNumber(value, {{"K", 1e3}, {"M", 1e6}, {"G", 1e9}}, v))
+        return budgetError(item, "not a number");
+      lim = {Resource::Cycles, v};
+    } else if (key == "latency-us") {
+      return budgetError(item, "the target files carry no clock frequency "
+                               "yet; give a cycle budget instead");
+    } else {
+      return budgetError(item, "unknown kind '" + key.str() + "'");
+    }
+    if (lim.value <= 0)
+      return budgetError(item, "limits must be positive");
+    for (const Limit &l : limits)
+      if (l.resource == lim.resource)
+        return budgetError(item, "given twice");
+    limits.push_back(lim);
+  }
+  return limits;
+}
+
+llvm::Expected<std::vector<unsigned>>
+mpq::precision::parseWidths(llvm::StringRef spec) {
+  std::vector<unsigned> widths;
+  llvm::SmallVector<llvm::StringRef> items;
+  spec.split(items, ',');
+  for (llvm::StringRef item : items) {
+    unsigned b = 0;
+    if (item.trim().getAsInteger(10, b) || b < 2 || b > 8)
+      return llvm::createStringError(
+          llvm::inconvertibleErrorCode(),
+          llvm::formatv("bad width '{0}' in '{1}': widths are integers "
+                        "2..8, separated by commas",
+                        item.trim(), spec)
+              .str());
+    if (llvm::is_contained(widths, b))
+      return llvm::createStringError(
+          llvm::inconvertibleErrorCode(),
+          llvm::formatv("width {0} is listed twice in '{1}'", b, spec).str());
+    widths.push_back(b);
+  }
+  llvm::sort(widths);
+  return widths;
+}
+
+unsigned mpq::precision::containerBits(unsigned bits) {
+  return bits <= 2 ? 2 : bits <= 4 ? 4 : 8;
+}
+
+double CostModel::sizeBytes(const LayerCounts &l, unsigned weightBits) const {
+  return double(l.numWeights) * containerBits(weightBits) / 8.0;
+}
+
+double CostModel::bops(const LayerCounts &l, unsigned weightBits,
+                       unsigned actBits) const {
+  return double(l.macs) * weightBits * actBits;
+}
+
+std::string CostModel::kernelKind() const {
+  if (!target)
+    return "";
+  if (target->hasFeature("i8mm") && target->macsPerCycle("int8-smmla") > 0)
+    return "int8-smmla";
+  if (target->hasFeature("dotprod") && target->macsPerCycle("int8-sdot") > 0)
+    return "int8-sdot";
+  return "int8-smlal";
+}
+
+llvm::Expected<double> CostModel::cycles(const LayerCounts &l, unsigned,
+                                         unsigned) const {
+  if (!target)
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "a cycle budget needs a target (target=)");
+  std::string kind = kernelKind();
+  double rate = target->macsPerCycle(kind);
+  if (rate <= 0)
+    return llvm::createStringError(
+        llvm::inconvertibleErrorCode(),
+        llvm::formatv("target '{0}' gives no rate for kernel {1}",
+                      target->name, kind)
+            .str());
+  return double(l.macs) / rate;
+}
+
+llvm::Expected<double> CostModel::cost(Resource r, const LayerCounts &l,
+                                       unsigned weightBits, unsigned actBits,
+                                       int64_t totalWeights) const {
+  switch (r) {
+  case Resource::SizeBytes:
+    return sizeBytes(l, weightBits);
+  case Resource::AvgWeightBits:
+    return totalWeights > 0
+               ? double(l.numWeights) * weightBits / double(totalWeights)
+               : 0.0;
+  case Resource::BOPs:
+    return bops(l, weightBits, actBits) / 1e9;
+  case Resource::Cycles:
+    return cycles(l, weightBits, actBits);
+  }
+  return 0.0;
+}
