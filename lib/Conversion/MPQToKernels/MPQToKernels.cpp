@@ -448,6 +448,8 @@ private:
                  ArrayRef<int8_t> values);
   Value globalI32(ImplicitLocOpBuilder &b, StringRef kind,
                   ArrayRef<int32_t> values);
+  /// Read-only storage for a constant tensor that an op reads as data.
+  LogicalResult constantStorage(tosa::ConstOp op, ImplicitLocOpBuilder &b);
   Storage &storage(Value v) { return storageOf[root(v)]; }
   Value root(Value v) const {
     auto it = aliasOf.find(v);
@@ -636,6 +638,42 @@ Value Lowering::globalI32(ImplicitLocOpBuilder &b, StringRef kind,
   return global(b, kind, b.getI32Type(), v);
 }
 
+/// Whether an op reads the constant `use` refers to as a tensor (and not as
+/// a weight, bias or shift that its emitter takes from the attribute).
+static bool readsConstantAsData(OpOperand &use) {
+  Operation *user = use.getOwner();
+  if (isa<Conv2DOp, FullyConnectedOp, MultipointWeightOp>(user))
+    return false;
+  if (isa<tosa::MulOp>(user) && use.getOperandNumber() == 2)
+    return false;
+  return true;
+}
+
+LogicalResult Lowering::constantStorage(tosa::ConstOp op,
+                                        ImplicitLocOpBuilder &b) {
+  if (llvm::none_of(op->getUses(), readsConstantAsData))
+    return success();
+  auto dense = dyn_cast<DenseElementsAttr>(op.getValues());
+  auto type = dyn_cast<RankedTensorType>(op.getType());
+  if (!dense || !type || !type.hasStaticShape() ||
+      failed(elementBytes(op, op.getResult())))
+    return op.emitOpError("code generation needs a dense, statically shaped "
+                          "i8, i32 or f32 constant");
+  int64_t n = std::max<int64_t>(type.getNumElements(), 1);
+  auto flat = RankedTensorType::get({n}, type.getElementType());
+  std::string name = opts.symbolPrefix + "_const_" +
+                     std::to_string(globalCounter++);
+  OpBuilder mb(module.getContext());
+  mb.setInsertionPoint(entry);
+  auto memType = MemRefType::get({n}, type.getElementType());
+  auto g = memref::GlobalOp::create(
+      mb, op.getLoc(), name, mb.getStringAttr("private"), memType,
+      dense.reshape(flat), /*constant=*/true, mb.getI64IntegerAttr(16));
+  created.push_back(g);
+  storageOf[op.getResult()] = {memref::GetGlobalOp::create(b, memType, name)};
+  return success();
+}
+
 Value Lowering::scratch(ImplicitLocOpBuilder &b, Operation *op, Type elem,
                         int64_t count) {
   auto type = MemRefType::get({count}, elem);
@@ -734,15 +772,21 @@ LogicalResult Lowering::run() {
       storageOf[r] = {memref::ViewOp::create(b, type, workspace,
                                              idx(b, it->second), ValueRange{})};
     }
-  for (Value v : llvm::make_first_range(storageOf))
-    storageOf[v].isSigned = codesSigned(v);
-
   auto failAndClean = [&]() {
     fn.erase();
     for (Operation *g : created)
       g->erase();
     return failure();
   };
+  // Constants that ops read as tensors (a float island's Add(x, 3), a
+  // Concat with a constant) live in read-only globals.
+  for (Operation *op : ops)
+    if (auto c = dyn_cast<tosa::ConstOp>(op))
+      if (failed(constantStorage(c, b)))
+        return failAndClean();
+  for (Value v : llvm::make_first_range(storageOf))
+    storageOf[v].isSigned = codesSigned(v);
+
   for (Operation *op : ops) {
     if (isConstantLike(op) || isa<tosa::ReshapeOp>(op))
       continue;
@@ -804,9 +848,8 @@ LogicalResult Lowering::emit(Operation *op, ImplicitLocOpBuilder &b) {
     return emitFloatReduce(op, b);
   return op->emitOpError("is not supported by code generation (supported: "
                          "mpq quantized ops, TOSA data movement on codes, "
-                         "and float add/sub/mul/exp/reciprocal/reduce_max/"
-                         "reduce_sum as softmax uses them; see "
-                         "docs/codegen.md)");
+                         "and float add/sub/mul/clamp/exp/reciprocal/"
+                         "reduce_max/reduce_sum; see docs/codegen.md)");
 }
 
 static LogicalResult requirePerTensor(Operation *op, QuantParamsAttr p,
@@ -964,11 +1007,34 @@ LogicalResult Lowering::emitConcat(tosa::ConcatOp op, ImplicitLocOpBuilder &b) {
 }
 
 LogicalResult Lowering::emitClamp(tosa::ClampOp op, ImplicitLocOpBuilder &b) {
+  Type e = cast<ShapedType>(op.getInput().getType()).getElementType();
+  auto flo = dyn_cast<FloatAttr>(op.getMinValAttr());
+  auto fhi = dyn_cast<FloatAttr>(op.getMaxValAttr());
+  if (e.isF32() && flo && fhi) {
+    // The executor's std::min(std::max(x, lo), hi): NaN propagates, and a
+    // tie keeps x.
+    Value in = storage(op.getInput()).mem, out = storage(op.getOutput()).mem;
+    int64_t n = numElements(*staticShape(op, op.getInput()));
+    Type f32 = b.getF32Type();
+    Value l = arith::ConstantOp::create(
+        b, f32, b.getF32FloatAttr(float(flo.getValueAsDouble())));
+    Value h = arith::ConstantOp::create(
+        b, f32, b.getF32FloatAttr(float(fhi.getValueAsDouble())));
+    forLoop(b, n, [&](Value i) {
+      Value x = memref::LoadOp::create(b, in, ValueRange{i});
+      Value below = arith::CmpFOp::create(b, arith::CmpFPredicate::OLT, x, l);
+      Value y = arith::SelectOp::create(b, below, l, x);
+      Value above = arith::CmpFOp::create(b, arith::CmpFPredicate::OLT, h, y);
+      memref::StoreOp::create(b, arith::SelectOp::create(b, above, h, y), out,
+                              ValueRange{i});
+    });
+    return success();
+  }
   auto lo = dyn_cast<IntegerAttr>(op.getMinValAttr());
   auto hi = dyn_cast<IntegerAttr>(op.getMaxValAttr());
-  Type e = cast<ShapedType>(op.getInput().getType()).getElementType();
   if (!lo || !hi || !e.isInteger(8))
-    return op.emitOpError("code generation clamps i8 codes only");
+    return op.emitOpError("code generation clamps i8 codes and float32 "
+                          "values only");
   const Storage &in = storage(op.getInput());
   Value out = storage(op.getOutput()).mem;
   int64_t n = numElements(*staticShape(op, op.getInput()));

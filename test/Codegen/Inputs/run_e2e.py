@@ -5,7 +5,10 @@ the outputs with mpq-run's, bit for bit.
 
 Usage: run_e2e.py --bin BIN --src SRC --work DIR --model M.mlir --input X.npy
                   [--targets cortex-a53,cortex-a76:cortex-a76,...]
-(TARGET or TARGET:QEMU_CPU; without a CPU, the target's qemu_cpu)
+                  [--compiled DIR]
+(TARGET or TARGET:QEMU_CPU; without a CPU, the target's qemu_cpu). With
+--compiled, DIR/model.o and DIR/model.h (from mpq-compile --target, for the
+one target given) are linked instead of running mpq-codegen.
 Prints one line per target; exits 1 on any difference.
 """
 import argparse
@@ -26,6 +29,7 @@ def main():
     ap.add_argument("--model", required=True)
     ap.add_argument("--input", required=True)
     ap.add_argument("--name", default="")
+    ap.add_argument("--compiled", default="")
     ap.add_argument("--targets", default="cortex-a53:cortex-a53,"
                     "cortex-a76:cortex-a76,cortex-a710:max")
     args = ap.parse_args()
@@ -43,18 +47,26 @@ def main():
                 cpu = next(l.split(":", 1)[1].strip() for l in f
                            if l.startswith("qemu_cpu:"))
         d = os.path.join(args.work, target)
-        subprocess.run([os.path.join(args.bin, "mpq-codegen"), args.model,
-                        "--target", target, "-o", d], check=True,
-                       stderr=subprocess.DEVNULL)
+        if args.compiled:
+            os.makedirs(d, exist_ok=True)
+            obj_dir = args.compiled
+        else:
+            subprocess.run([os.path.join(args.bin, "mpq-codegen"), args.model,
+                            "--target", target, "-o", d], check=True,
+                           stderr=subprocess.DEVNULL)
+            obj_dir = d
         app = os.path.join(d, "app")
         subprocess.run([CLANG, "--target=aarch64-linux-gnu", "-O2", "-static",
-                        "--gcc-toolchain=/usr", "-fuse-ld=lld", "-I" + d,
+                        "--gcc-toolchain=/usr", "-fuse-ld=lld", "-I" + obj_dir,
                         os.path.join(args.src, "examples/deploy/main.c"),
-                        os.path.join(d, "model.o"), "-o", app], check=True)
+                        os.path.join(obj_dir, "model.o"), "-o", app],
+                       check=True)
         out = os.path.join(d, "y.npy")
         subprocess.run(["qemu-aarch64", "-cpu", cpu, app, args.input, out],
                        check=True)
         got = np.load(out)
+        if got.size == want.size:  # the app writes [N, OUTPUT_SIZE]
+            got = got.reshape(want.shape)
         same = got.shape == want.shape and np.array_equal(
             got.view(np.uint32), want.view(np.uint32))
         print(f"{name} {target} (qemu -cpu {cpu}): "
