@@ -15,6 +15,7 @@
 
 #include "mpq/Codegen/Codegen.h"
 #include "mpq/Dialect/MPQ/IR/MPQOps.h"
+#include "mpq/Executor/Batching.h"
 #include "mpq/Executor/Executor.h"
 #include "mpq/Executor/Npy.h"
 #include "mpq/InitAll.h"
@@ -178,7 +179,11 @@ json::Object layerReport(Operation *op, int64_t *sizeBits, int64_t *bops) {
 FailureOr<double> accuracy(ModuleOp module, const mpq::Tensor &images,
                            const mpq::Tensor &labels) {
   mpq::Executor exec(module);
-  FailureOr<SmallVector<mpq::Tensor>> out = exec.run("main", {images});
+  FailureOr<func::FuncOp> fn = exec.lookupFunction("main");
+  if (failed(fn))
+    return failure();
+  FailureOr<SmallVector<mpq::Tensor>> out =
+      mpq::runSamples(exec, *fn, {images}, int64_t(images.getDimSize(0)));
   if (failed(out) || out->empty())
     return failure();
   std::string error;

@@ -6,7 +6,8 @@
 //
 // Interprets one function of the module with the reference executor.
 // Inputs whose argument has a dynamic leading dimension (the batch) are split
-// into chunks of --batch-size samples along dimension 0; other inputs go
+// into chunks of --batch-size samples along dimension 0 (one sample per chunk
+// when an argument has a static leading dimension of 1); other inputs go
 // whole to every chunk. The function runs once per chunk and the outputs are
 // concatenated along dimension 0. Outputs are only written once everything
 // succeeded (each through a temporary file renamed into place). Exit code 0
@@ -211,12 +212,19 @@ int main(int argc, char **argv) {
   // Chunking along dimension 0: inputs whose argument has a dynamic leading
   // dimension (the batch) are split; the others (weights passed as
   // arguments, ...) go whole to every chunk.
+  // An argument with a static leading dimension of 1 (a model exported with
+  // batch 1) given more samples takes them one at a time.
   int64_t total = -1;
+  bool oneAtATime = false;
   SmallVector<bool> batched;
   for (auto [i, t] : llvm::enumerate(inputs)) {
     auto ranked = llvm::dyn_cast<RankedTensorType>(funcType.getInput(i));
-    bool isBatched = ranked && ranked.getRank() > 0 && ranked.isDynamicDim(0) &&
-                     t.getRank() > 0;
+    bool staticOne = ranked && ranked.getRank() > 0 &&
+                     ranked.getDimSize(0) == 1 && t.getRank() > 0 &&
+                     t.getDimSize(0) > 1 && batchSize > 0;
+    oneAtATime |= staticOne;
+    bool isBatched = ranked && ranked.getRank() > 0 &&
+                     (ranked.isDynamicDim(0) || staticOne) && t.getRank() > 0;
     batched.push_back(isBatched);
     if (!isBatched)
       continue;
@@ -227,7 +235,7 @@ int main(int argc, char **argv) {
                   "); pass --batch-size 0 to run them in one piece");
     total = t.getDimSize(0);
   }
-  int64_t chunk = batchSize;
+  int64_t chunk = oneAtATime ? 1 : int64_t(batchSize);
   bool split = batchSize > 0 && total > chunk;
   int64_t numChunks = split ? (total + chunk - 1) / chunk : 1;
 

@@ -4,7 +4,8 @@ and constants, and calibration data for them.
 
 Usage: make_onnx_models.py OUTDIR
 Writes OUTDIR/<name>.onnx for every model below and OUTDIR/x.npy (16
-samples of [3, 8, 8], seeded) and OUTDIR/x1.npy (its first sample).
+samples of [3, 8, 8], seeded), OUTDIR/x1.npy (its first sample) and
+OUTDIR/labels.npy (16 class ids in 0..4).
 """
 import os
 import sys
@@ -66,9 +67,22 @@ def main():
     ], dict(base, k=weights(1, 2, 8, 8), w3=weights(4, 10, 1, 1)),
         [("x", [1, 3, 8, 8])], [("y", [1, 4, 8, 8])])
 
+    # A classifier exported with a static batch of 1 (calibration, GPTQ and
+    # top-1 then run the samples one at a time).
+    save(out, "batch1_classifier", [
+        conv,
+        helper.make_node("Relu", ["c"], ["r"]),
+        helper.make_node("GlobalAveragePool", ["r"], ["p"]),
+        helper.make_node("Flatten", ["p"], ["f"]),
+        helper.make_node("Gemm", ["f", "wf", "bf"], ["y"], transB=1),
+    ], dict(base, wf=weights(5, 8), bf=weights(5)),
+        [("x", [1, 3, 8, 8])], [("y", [1, 5])])
+
     x = RNG.normal(size=(16, 3, 8, 8)).astype(np.float32)
     np.save(os.path.join(out, "x.npy"), x)
     np.save(os.path.join(out, "x1.npy"), x[:1])
+    np.save(os.path.join(out, "labels.npy"),
+            RNG.integers(0, 5, size=16).astype(np.int64))
 
 
 if __name__ == "__main__":
