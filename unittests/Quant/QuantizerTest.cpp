@@ -101,6 +101,44 @@ TEST(Quantizer, HistogramPercentileAndMMSE) {
   EXPECT_LT(quantizationSSE(v, best), 0.7 * quantizationSSE(v, full));
 }
 
+// The percentile is the upper edge of the first bin at which the cumulative
+// count reaches p * total, exactly: on unit-width bins holding known counts
+// the answer is an integer, so a lower edge, a strict comparison or a
+// misplaced bin is off by one.
+TEST(Quantizer, HistogramPercentileExactBinEdges) {
+  // [0, 8) in 8 bins of width 1 holding 1, 3, 4, 8, 16, 16, 8, 8 samples
+  // (64 in all, so p * 64 is exact for the p below).
+  Histogram h(0.0, 8.0, 8);
+  const int counts[] = {1, 3, 4, 8, 16, 16, 8, 8};
+  std::vector<float> v;
+  for (int b = 0; b < 8; ++b)
+    for (int i = 0; i < counts[b]; ++i)
+      v.push_back(float(b) + 0.25f + 0.5f * float(i) / float(counts[b]));
+  h.add(v);
+  ASSERT_EQ(h.total(), 64);
+  // Cumulative counts: 1, 4, 8, 16, 32, 48, 56, 64.
+  EXPECT_EQ(h.percentile(0.0), 1.0);        // the first bin already has 0
+  EXPECT_EQ(h.percentile(1.0 / 64.0), 1.0); // reached exactly in bin 0
+  EXPECT_EQ(h.percentile(0.25), 4.0);       // 16, reached exactly in bin 3
+  EXPECT_EQ(h.percentile(0.3), 5.0);        // 19.2 needs bin 4
+  EXPECT_EQ(h.percentile(0.5), 5.0);        // 32, exactly in bin 4
+  EXPECT_EQ(h.percentile(0.8), 7.0);        // 51.2 -> bin 6 (56)
+  EXPECT_EQ(h.percentile(0.99), 8.0);       // 63.36 -> last bin
+  EXPECT_EQ(h.percentile(1.0), 8.0);
+
+  // A signed range: [-4, 4) in 8 bins, one sample per bin plus 3 in the
+  // lowest; values outside the range land in the end bins.
+  Histogram s(-4.0, 4.0, 8);
+  s.add({-3.5f, -3.5f, -3.5f, -9.0f, -2.5f, -1.5f, -0.5f, 0.5f, 1.5f, 2.5f,
+         3.5f, 7.0f});
+  ASSERT_EQ(s.total(), 12);
+  // Cumulative: 4, 5, 6, 7, 8, 9, 10, 12.
+  EXPECT_EQ(s.percentile(0.25), -3.0); // 3 -> bin 0 (4)
+  EXPECT_EQ(s.percentile(0.375), -2.0); // 4.5 -> bin 1 (5)
+  EXPECT_EQ(s.percentile(0.75), 2.0); // 9 -> bin 5 (9)
+  EXPECT_EQ(s.percentile(0.9), 4.0);  // 10.8 -> bin 7 (12)
+}
+
 } // namespace
 
 namespace {
