@@ -13,6 +13,19 @@
 using namespace mlir;
 using namespace mpq;
 
+LogicalResult mpq::checkCodegen(ModuleOp quantized,
+                                const TargetDescription &target,
+                                StringRef targetsDir) {
+  OwningOpRef<ModuleOp> module = quantized.clone();
+  PassManager pm(module->getContext());
+  MPQLowerToNeonPassOptions opts;
+  opts.target = target.name;
+  opts.targetsDir = targetsDir.str();
+  opts.toLLVM = false;
+  pm.addPass(createMPQLowerToNeonPass(opts));
+  return pm.run(*module);
+}
+
 FailureOr<ArtifactInfo> mpq::generateArtifacts(ModuleOp quantized,
                                                const TargetDescription &target,
                                                StringRef targetsDir,

@@ -276,6 +276,36 @@ int main(int argc, char **argv) {
     return 1;
   OwningOpRef<ModuleOp> floatModule = module->clone();
 
+  // --- dry run: can code generation handle every op? ----------------------
+  // Quantize a copy from one sample (min/max ranges, nearest rounding) and
+  // run the kernel lowering on it, so an op without code generation is
+  // refused at the op before calibration spends its time.
+  if (targetDesc) {
+    progress("checking code generation for " + targetDesc->name +
+             " (dry run on one sample)");
+    OwningOpRef<ModuleOp> dry = module->clone();
+    PassManager dpm(&ctx);
+    dpm.addNestedPass<func::FuncOp>(mpq::createMPQFoldFlattenTransposePass());
+    mpq::MPQCalibratePassOptions dryCalib;
+    dryCalib.data = calibFile;
+    dryCalib.samples = 1;
+    dryCalib.method = "minmax";
+    dpm.addPass(mpq::createMPQCalibratePass(dryCalib));
+    mpq::MPQQuantizePassOptions dryQuant;
+    dryQuant.weightBits = weightBits;
+    dryQuant.actBits = actBits;
+    dryQuant.granularity = granularity;
+    dryQuant.weightMethod = "maxabs";
+    dryQuant.biasCorrection = false;
+    dryQuant.rounding = "nearest";
+    dpm.addPass(mpq::createMPQQuantizePass(dryQuant));
+    if (failed(dpm.run(*dry)) ||
+        failed(mpq::checkCodegen(*dry, *targetDesc, targetsDir)))
+      return fail("code generation for --target " + target +
+                  " does not support this model (found before "
+                  "calibration; nothing written)");
+  }
+
   // --- calibrate and quantize --------------------------------------------
   PassManager pm(&ctx);
   // Classifier weights absorb the layout transpose before a Flatten.

@@ -150,12 +150,12 @@ int64_t numElements(ArrayRef<int64_t> shape) {
 
 FailureOr<int64_t> elementBytes(Operation *op, Value v) {
   Type e = cast<ShapedType>(v.getType()).getElementType();
-  if (e.isInteger(8))
+  if (e.isInteger(8) || e.isInteger(1)) // i1 (comparisons): one byte each
     return int64_t(1);
   if (e.isInteger(32) || e.isF32())
     return int64_t(4);
-  return op->emitOpError("code generation supports i8, i32 and f32 tensors, "
-                         "not ")
+  return op->emitOpError("code generation supports i1, i8, i32 and f32 "
+                         "tensors, not ")
          << e;
 }
 
@@ -433,6 +433,8 @@ private:
   LogicalResult emitFloatBinary(Operation *op, ImplicitLocOpBuilder &b);
   LogicalResult emitFloatUnary(Operation *op, ImplicitLocOpBuilder &b);
   LogicalResult emitFloatReduce(Operation *op, ImplicitLocOpBuilder &b);
+  LogicalResult emitFloatSelect(tosa::SelectOp op, ImplicitLocOpBuilder &b);
+  LogicalResult emitPad(tosa::PadOp op, ImplicitLocOpBuilder &b);
 
   /// C = A * W^T for a conv (im2col tiles) or FC (rows read in place);
   /// `packA` fills the scratch tile for rows [m0, m0 + rows) and returns the
@@ -471,8 +473,12 @@ private:
   llvm::DenseMap<Operation *, int64_t> scratchOffset;
   llvm::DenseMap<Value, Storage> storageOf;
   int64_t workspaceBytes = 0;
-  int64_t inputSize = 0, outputSize = 0;
-  Value inputArg, resultValue;
+  /// Floats per sample of each input and output (the C API takes one
+  /// pointer per input and output, in order).
+  SmallVector<int64_t> inputSizes, outputSizes;
+  /// The roots of the returned values; each is written straight into its
+  /// output buffer.
+  SmallVector<Value> resultRoots;
   Value workspace;
   SmallVector<Operation *> created; ///< globals, for cleanup on failure
   int64_t globalCounter = 0;
@@ -492,24 +498,24 @@ bool isConstantLike(Operation *op) {
 
 LogicalResult Lowering::plan() {
   Block &body = entry.getBody().front();
-  if (entry.getNumArguments() != 1 || entry.getNumResults() != 1)
-    return entry.emitOpError("code generation needs exactly one input and "
-                             "one output (the C API is model_run(input, "
-                             "output, workspace))");
-  inputArg = body.getArgument(0);
-  auto inType = dyn_cast<RankedTensorType>(inputArg.getType());
-  auto outType = dyn_cast<RankedTensorType>(entry.getResultTypes()[0]);
-  if (!inType || !outType || !inType.getElementType().isF32() ||
-      !outType.getElementType().isF32())
-    return entry.emitOpError("code generation needs a float32 input and "
-                             "output");
-  FailureOr<SmallVector<int64_t>> inShape = staticShape(entry, inputArg);
-  if (failed(inShape))
-    return failure();
-  inputSize = numElements(*inShape);
-
+  if (entry.getNumArguments() < 1 || entry.getNumResults() < 1)
+    return entry.emitOpError("code generation needs at least one input and "
+                             "one output");
+  auto isF32Tensor = [](Type t) {
+    auto r = dyn_cast<RankedTensorType>(t);
+    return r && r.getElementType().isF32();
+  };
+  if (!llvm::all_of(entry.getArgumentTypes(), isF32Tensor) ||
+      !llvm::all_of(entry.getResultTypes(), isF32Tensor))
+    return entry.emitOpError("code generation needs float32 inputs and "
+                             "outputs");
+  for (Value arg : body.getArguments()) {
+    FailureOr<SmallVector<int64_t>> inShape = staticShape(entry, arg);
+    if (failed(inShape))
+      return failure();
+    inputSizes.push_back(numElements(*inShape));
+  }
   auto ret = cast<func::ReturnOp>(body.getTerminator());
-  resultValue = ret.getOperand(0);
 
   // Aliases and last uses.
   llvm::DenseMap<Value, int64_t> lastUse;
@@ -523,15 +529,22 @@ LogicalResult Lowering::plan() {
     for (Value v : o.getOperands())
       lastUse[root(v)] = i;
   }
-  Value resultRoot = root(resultValue);
-  if (resultRoot == inputArg || !resultRoot.getDefiningOp() ||
-      isConstantLike(resultRoot.getDefiningOp()))
-    return ret.emitOpError("code generation needs the result to be computed "
-                           "by the function");
-  FailureOr<SmallVector<int64_t>> outShape = staticShape(ret, resultValue);
-  if (failed(outShape))
-    return failure();
-  outputSize = numElements(*outShape);
+  for (auto [i, result] : llvm::enumerate(ret.getOperands())) {
+    Value r = root(result);
+    if (!r.getDefiningOp() || isConstantLike(r.getDefiningOp()))
+      return ret.emitOpError("code generation needs the result to be computed "
+                             "by the function");
+    // Each output buffer is written by the op that computes it.
+    if (llvm::is_contained(resultRoots, r))
+      return ret.emitOpError("code generation needs distinct tensors for the "
+                             "outputs; result #")
+             << i << " repeats an earlier one";
+    resultRoots.push_back(r);
+    FailureOr<SmallVector<int64_t>> outShape = staticShape(ret, result);
+    if (failed(outShape))
+      return failure();
+    outputSizes.push_back(numElements(*outShape));
+  }
 
   // First-fit allocation of every non-aliased, non-argument result in op
   // order; a buffer is free again after its last use.
@@ -559,7 +572,7 @@ LogicalResult Lowering::plan() {
     if (isConstantLike(o) || isa<tosa::ReshapeOp>(o))
       continue;
     for (Value r : o->getResults()) {
-      if (r == resultRoot)
+      if (llvm::is_contained(resultRoots, r))
         continue;
       FailureOr<SmallVector<int64_t>> shape = staticShape(o, r);
       FailureOr<int64_t> eb = elementBytes(o, r);
@@ -644,8 +657,10 @@ static bool readsConstantAsData(OpOperand &use) {
   Operation *user = use.getOwner();
   if (isa<Conv2DOp, FullyConnectedOp, MultipointWeightOp>(user))
     return false;
-  if (isa<tosa::MulOp>(user) && use.getOperandNumber() == 2)
-    return false;
+  if (isa<tosa::MulOp, tosa::PadOp>(user) && use.getOperandNumber() == 2)
+    return false; // mul's shift, pad's pad_const
+  if (isa<tosa::NegateOp>(user) && use.getOperandNumber() > 0)
+    return false; // zero points
   return true;
 }
 
@@ -747,27 +762,31 @@ LogicalResult Lowering::run() {
   MLIRContext *ctx = module.getContext();
   OpBuilder mb(ctx);
   mb.setInsertionPointAfter(entry);
-  auto inType = MemRefType::get({inputSize}, Float32Type::get(ctx));
-  auto outType = MemRefType::get({outputSize}, Float32Type::get(ctx));
+  // (input..., output..., workspace) -> i32
+  SmallVector<Type> argTypes;
+  for (int64_t n : llvm::concat<int64_t>(inputSizes, outputSizes))
+    argTypes.push_back(MemRefType::get({n}, Float32Type::get(ctx)));
   int64_t wsBytes = std::max<int64_t>(workspaceBytes, kBufferAlign);
-  auto wsType = MemRefType::get({wsBytes}, IntegerType::get(ctx, 8));
-  auto fnType = FunctionType::get(ctx, {inType, outType, wsType},
-                                  {IntegerType::get(ctx, 32)});
+  argTypes.push_back(MemRefType::get({wsBytes}, IntegerType::get(ctx, 8)));
+  auto fnType = FunctionType::get(ctx, argTypes, {IntegerType::get(ctx, 32)});
   auto fn = func::FuncOp::create(mb, entry.getLoc(), opts.symbolPrefix + "_run",
                                  fnType);
   Block *body = fn.addEntryBlock();
   ImplicitLocOpBuilder b(entry.getLoc(), ctx);
   b.setInsertionPointToStart(body);
-  workspace = body->getArgument(2);
-  storageOf[inputArg] = {body->getArgument(0)};
-  storageOf[root(resultValue)] = {body->getArgument(1)};
+  int64_t numInputs = int64_t(inputSizes.size());
+  workspace = body->getArguments().back();
+  for (int64_t i = 0; i < numInputs; ++i)
+    storageOf[entry.getArgument(i)] = {body->getArgument(i)};
+  for (auto [j, r] : llvm::enumerate(resultRoots))
+    storageOf[r] = {body->getArgument(numInputs + j)};
   for (Operation *op : ops)
     for (Value r : op->getResults()) {
       auto it = offsetOf.find(r);
       if (it == offsetOf.end())
         continue;
       Type e = cast<ShapedType>(r.getType()).getElementType();
-      int64_t eb = e.isInteger(8) ? 1 : 4;
+      int64_t eb = e.getIntOrFloatBitWidth() <= 8 ? 1 : 4;
       auto type = MemRefType::get({bytesOf[r] / eb}, e);
       storageOf[r] = {memref::ViewOp::create(b, type, workspace,
                                              idx(b, it->second), ValueRange{})};
@@ -797,13 +816,27 @@ LogicalResult Lowering::run() {
   func::ReturnOp::create(b, ValueRange{cst(b, b.getI32Type(), 0)});
 
   Builder attrs(ctx);
+  // The ONNX names of the inputs and outputs (mpq.name), for the header.
+  auto ioNames = [&](bool results) {
+    SmallVector<Attribute> names;
+    unsigned n = results ? entry.getNumResults() : entry.getNumArguments();
+    for (unsigned i = 0; i < n; ++i) {
+      auto name = results ? entry.getResultAttrOfType<StringAttr>(i, "mpq.name")
+                          : entry.getArgAttrOfType<StringAttr>(i, "mpq.name");
+      names.push_back(name ? name : attrs.getStringAttr(""));
+    }
+    return attrs.getArrayAttr(names);
+  };
   module->setAttr(
       "mpq.codegen",
       attrs.getDictionaryAttr({
           attrs.getNamedAttr("name", attrs.getStringAttr(opts.symbolPrefix)),
-          attrs.getNamedAttr("input_size", attrs.getI64IntegerAttr(inputSize)),
-          attrs.getNamedAttr("output_size",
-                             attrs.getI64IntegerAttr(outputSize)),
+          attrs.getNamedAttr("input_sizes",
+                             attrs.getDenseI64ArrayAttr(inputSizes)),
+          attrs.getNamedAttr("output_sizes",
+                             attrs.getDenseI64ArrayAttr(outputSizes)),
+          attrs.getNamedAttr("input_names", ioNames(/*results=*/false)),
+          attrs.getNamedAttr("output_names", ioNames(/*results=*/true)),
           attrs.getNamedAttr("workspace_size",
                              attrs.getI64IntegerAttr(wsBytes)),
           attrs.getNamedAttr("gemm", attrs.getStringAttr(gemm.getName())),
@@ -840,16 +873,28 @@ LogicalResult Lowering::emit(Operation *op, ImplicitLocOpBuilder &b) {
   auto isF32 = [&](Value v) {
     return cast<ShapedType>(v.getType()).getElementType().isF32();
   };
-  if (isa<tosa::AddOp, tosa::SubOp, tosa::MulOp>(op) && isF32(op->getResult(0)))
+  if (isa<tosa::AddOp, tosa::SubOp, tosa::MulOp, tosa::MaximumOp,
+          tosa::MinimumOp, tosa::GreaterOp, tosa::GreaterEqualOp,
+          tosa::EqualOp>(op) &&
+      isF32(op->getOperand(0)))
     return emitFloatBinary(op, b);
-  if (isa<tosa::ExpOp, tosa::ReciprocalOp>(op) && isF32(op->getResult(0)))
+  if (auto o = dyn_cast<tosa::SelectOp>(op); o && isF32(op->getResult(0)))
+    return emitFloatSelect(o, b);
+  if (isa<tosa::ExpOp, tosa::ReciprocalOp, tosa::SigmoidOp, tosa::AbsOp,
+          tosa::NegateOp, tosa::FloorOp, tosa::CeilOp, tosa::RsqrtOp>(op) &&
+      isF32(op->getResult(0)))
     return emitFloatUnary(op, b);
-  if (isa<tosa::ReduceMaxOp, tosa::ReduceSumOp>(op) && isF32(op->getResult(0)))
+  if (isa<tosa::ReduceMaxOp, tosa::ReduceMinOp, tosa::ReduceSumOp>(op) &&
+      isF32(op->getResult(0)))
     return emitFloatReduce(op, b);
+  if (auto o = dyn_cast<tosa::PadOp>(op))
+    return emitPad(o, b);
   return op->emitOpError("is not supported by code generation (supported: "
                          "mpq quantized ops, TOSA data movement on codes, "
-                         "and float add/sub/mul/clamp/exp/reciprocal/"
-                         "reduce_max/reduce_sum; see docs/codegen.md)");
+                         "and float add/sub/mul/maximum/minimum/compare/"
+                         "select/clamp/pad/exp/sigmoid/reciprocal/rsqrt/abs/"
+                         "negate/floor/ceil/reduce_max/reduce_min/"
+                         "reduce_sum; see docs/codegen.md)");
 }
 
 static LogicalResult requirePerTensor(Operation *op, QuantParamsAttr p,
@@ -1766,6 +1811,102 @@ static Value floatMax(ImplicitLocOpBuilder &b, Value a, Value c) {
   return arith::SelectOp::create(b, nan, qnan, m);
 }
 
+/// The executor's propagatingMin for floats: NaN if either is NaN, else
+/// a < b ? a : b.
+static Value floatMin(ImplicitLocOpBuilder &b, Value a, Value c) {
+  Value lt = arith::CmpFOp::create(b, arith::CmpFPredicate::OLT, a, c);
+  Value m = arith::SelectOp::create(b, lt, a, c);
+  Value nan = arith::CmpFOp::create(b, arith::CmpFPredicate::UNO, a, c);
+  Value qnan = arith::ConstantOp::create(
+      b, b.getF32Type(),
+      b.getF32FloatAttr(std::numeric_limits<float>::quiet_NaN()));
+  return arith::SelectOp::create(b, nan, qnan, m);
+}
+
+/// Row-major strides of an operand broadcast to the result: a size-1
+/// dimension has stride 0.
+static SmallVector<int64_t> broadcastStrides(ArrayRef<int64_t> shape) {
+  SmallVector<int64_t> st = stridesOf(shape);
+  for (auto [d, s] : llvm::enumerate(shape))
+    if (s == 1)
+      st[d] = 0;
+  return st;
+}
+
+LogicalResult Lowering::emitFloatSelect(tosa::SelectOp op,
+                                        ImplicitLocOpBuilder &b) {
+  SmallVector<int64_t> so = *staticShape(op, op.getResult());
+  SmallVector<SmallVector<int64_t>> strides;
+  for (Value v : op->getOperands()) {
+    SmallVector<int64_t> s = *staticShape(op, v);
+    if (s.size() != so.size())
+      return op.emitOpError("code generation broadcasts operands of equal "
+                            "rank only");
+    strides.push_back(broadcastStrides(s));
+  }
+  if (!cast<ShapedType>(op.getOperand(0).getType())
+           .getElementType()
+           .isInteger(1))
+    return op.emitOpError("code generation needs an i1 predicate");
+  Value p = storage(op.getOperand(0)).mem, x = storage(op.getOperand(1)).mem,
+        y = storage(op.getOperand(2)).mem, out = storage(op.getResult()).mem;
+  SmallVector<int64_t> stO = stridesOf(so);
+  loopNest(b, so, [&](ArrayRef<Value> ivs) {
+    auto load = [&](Value mem, ArrayRef<int64_t> st) -> Value {
+      return memref::LoadOp::create(b, mem,
+                                    ValueRange{linearIndex(b, ivs, st)});
+    };
+    Value r = arith::SelectOp::create(b, load(p, strides[0]),
+                                      load(x, strides[1]), load(y, strides[2]));
+    memref::StoreOp::create(b, r, out, ValueRange{linearIndex(b, ivs, stO)});
+  });
+  return success();
+}
+
+LogicalResult Lowering::emitPad(tosa::PadOp op, ImplicitLocOpBuilder &b) {
+  FailureOr<SmallVector<int64_t>> padding = constShape(op, op.getPadding());
+  if (failed(padding))
+    return failure();
+  // The fill value: a constant of the element type (codes or floats).
+  auto padConst = op.getPadConst().getDefiningOp<tosa::ConstOp>();
+  auto dense =
+      padConst ? dyn_cast<DenseElementsAttr>(padConst.getValues()) : nullptr;
+  Type e = cast<ShapedType>(op.getInput1().getType()).getElementType();
+  if (!dense || dense.getNumElements() != 1 ||
+      !(e.isF32() || e.isInteger(8)))
+    return op.emitOpError("code generation pads i8 codes or float32 values "
+                          "with a constant pad_const");
+  SmallVector<int64_t> inShape = *staticShape(op, op.getInput1());
+  SmallVector<int64_t> outShape = *staticShape(op, op.getOutput());
+  SmallVector<int64_t> low;
+  for (size_t d = 0; d < inShape.size(); ++d) {
+    if ((*padding)[2 * d] < 0 || (*padding)[2 * d + 1] < 0)
+      return op.emitOpError("code generation needs non-negative padding");
+    low.push_back((*padding)[2 * d]);
+  }
+  Value fill =
+      e.isF32()
+          ? Value(arith::ConstantOp::create(
+                b, e,
+                b.getF32FloatAttr(
+                    (*dense.getValues<APFloat>().begin()).convertToFloat())))
+          : cst(b, e, (*dense.getValues<APInt>().begin()).getSExtValue());
+  Value in = storage(op.getInput1()).mem, out = storage(op.getOutput()).mem;
+  // Fill everything, then copy the input into its box.
+  forLoop(b, numElements(outShape), [&](Value i) {
+    memref::StoreOp::create(b, fill, out, ValueRange{i});
+  });
+  SmallVector<int64_t> inStrides = stridesOf(inShape),
+                       outStrides = stridesOf(outShape);
+  loopNest(b, inShape, [&](ArrayRef<Value> ivs) {
+    Value v = memref::LoadOp::create(
+        b, in, ValueRange{linearIndex(b, ivs, inStrides)});
+    memref::StoreOp::create(
+        b, v, out, ValueRange{linearIndex(b, ivs, outStrides, low)});
+  });
+  return success();
+}
+
 LogicalResult Lowering::emitFloatBinary(Operation *op,
                                         ImplicitLocOpBuilder &b) {
   Value lhs = op->getOperand(0), rhs = op->getOperand(1);
@@ -1799,8 +1940,18 @@ LogicalResult Lowering::emitFloatBinary(Operation *op,
       r = arith::AddFOp::create(b, x, y);
     else if (isa<tosa::SubOp>(op))
       r = arith::SubFOp::create(b, x, y);
-    else
+    else if (isa<tosa::MulOp>(op))
       r = arith::MulFOp::create(b, x, y);
+    else if (isa<tosa::MaximumOp>(op))
+      r = floatMax(b, x, y);
+    else if (isa<tosa::MinimumOp>(op))
+      r = floatMin(b, x, y);
+    else if (isa<tosa::GreaterOp>(op)) // false on NaN, as x > y in C++
+      r = arith::CmpFOp::create(b, arith::CmpFPredicate::OGT, x, y);
+    else if (isa<tosa::GreaterEqualOp>(op))
+      r = arith::CmpFOp::create(b, arith::CmpFPredicate::OGE, x, y);
+    else
+      r = arith::CmpFOp::create(b, arith::CmpFPredicate::OEQ, x, y);
     memref::StoreOp::create(b, r, out, ValueRange{linearIndex(b, ivs, stO)});
   });
   return success();
@@ -1814,8 +1965,26 @@ LogicalResult Lowering::emitFloatUnary(Operation *op, ImplicitLocOpBuilder &b) {
       arith::ConstantOp::create(b, b.getF32Type(), b.getF32FloatAttr(1.0f));
   forLoop(b, n, [&](Value i) {
     Value x = memref::LoadOp::create(b, in, ValueRange{i});
-    Value r = isa<tosa::ExpOp>(op) ? emitExpFloat(b, x)
-                                   : Value(arith::DivFOp::create(b, one, x));
+    Value r;
+    if (isa<tosa::ExpOp>(op))
+      r = emitExpFloat(b, x);
+    else if (isa<tosa::ReciprocalOp>(op))
+      r = arith::DivFOp::create(b, one, x);
+    else if (isa<tosa::SigmoidOp>(op)) // 1 / (1 + expFloat(-x))
+      r = arith::DivFOp::create(
+          b, one,
+          arith::AddFOp::create(
+              b, one, emitExpFloat(b, arith::NegFOp::create(b, x))));
+    else if (isa<tosa::AbsOp>(op))
+      r = math::AbsFOp::create(b, x);
+    else if (isa<tosa::NegateOp>(op))
+      r = arith::NegFOp::create(b, x);
+    else if (isa<tosa::FloorOp>(op))
+      r = math::FloorOp::create(b, x);
+    else if (isa<tosa::CeilOp>(op))
+      r = math::CeilOp::create(b, x);
+    else // rsqrt: 1 / sqrt(x), both correctly rounded
+      r = arith::DivFOp::create(b, one, math::SqrtOp::create(b, x));
     memref::StoreOp::create(b, r, out, ValueRange{i});
   });
   return success();
@@ -1832,12 +2001,12 @@ LogicalResult Lowering::emitFloatReduce(Operation *op,
   int64_t outer = numElements(ArrayRef<int64_t>(shape).take_front(axis));
   int64_t len = shape[axis];
   int64_t inner = numElements(ArrayRef<int64_t>(shape).drop_front(axis + 1));
-  bool isMax = isa<tosa::ReduceMaxOp>(op);
+  bool isMax = isa<tosa::ReduceMaxOp>(op), isMin = isa<tosa::ReduceMinOp>(op);
   Value in = storage(input).mem, out = storage(op->getResult(0)).mem;
+  float inf = std::numeric_limits<float>::infinity();
   Value init = arith::ConstantOp::create(
       b, b.getF32Type(),
-      b.getF32FloatAttr(isMax ? -std::numeric_limits<float>::infinity()
-                              : 0.0f));
+      b.getF32FloatAttr(isMax ? -inf : isMin ? inf : 0.0f));
   // In the executor's order: for each output element, over the axis from 0.
   loopNest(b, {outer, inner}, [&](ArrayRef<Value> ivs) {
     Value base = addI(b, mulI(b, ivs[0], len * inner), ivs[1]);
@@ -1847,8 +2016,9 @@ LogicalResult Lowering::emitFloatReduce(Operation *op,
           ImplicitLocOpBuilder ib(loc, ob);
           Value v = memref::LoadOp::create(
               ib, in, ValueRange{addI(ib, base, mulI(ib, a, inner))});
-          Value r = isMax ? floatMax(ib, acc[0], v)
-                          : Value(arith::AddFOp::create(ib, acc[0], v));
+          Value r = isMax   ? floatMax(ib, acc[0], v)
+                    : isMin ? floatMin(ib, acc[0], v)
+                            : Value(arith::AddFOp::create(ib, acc[0], v));
           scf::YieldOp::create(ib, r);
         });
     memref::StoreOp::create(

@@ -5,7 +5,8 @@ and constants, and calibration data for them.
 Usage: make_onnx_models.py OUTDIR
 Writes OUTDIR/<name>.onnx for every model below and OUTDIR/x.npy (16
 samples of [3, 8, 8], seeded), OUTDIR/x1.npy (its first sample) and
-OUTDIR/labels.npy (16 class ids in 0..4).
+OUTDIR/labels.npy (16 class ids in 0..4); OUTDIR/xm.npy (8 samples of [4, 8])
+for matmul_act.
 """
 import os
 import sys
@@ -77,6 +78,15 @@ def main():
         helper.make_node("Gemm", ["f", "wf", "bf"], ["y"], transB=1),
     ], dict(base, wf=weights(5, 8), bf=weights(5)),
         [("x", [1, 3, 8, 8])], [("y", [1, 5])])
+
+    # A product of two activations: a float tosa.matmul, which code
+    # generation refuses (mpq-compile finds it before calibrating).
+    save(out, "matmul_act", [
+        helper.make_node("Transpose", ["x"], ["xt"], perm=[0, 2, 1]),
+        helper.make_node("MatMul", ["x", "xt"], ["y"]),
+    ], {}, [("x", ["N", 4, 8])], [("y", ["N", 4, 4])])
+    np.save(os.path.join(out, "xm.npy"),
+            RNG.normal(size=(8, 4, 8)).astype(np.float32))
 
     x = RNG.normal(size=(16, 3, 8, 8)).astype(np.float32)
     np.save(os.path.join(out, "x.npy"), x)
