@@ -15,6 +15,42 @@ LogicalResult mpq::emitRunError(Operation *op, const Twine &message) {
   return op->emitError("mpq-run: " + message);
 }
 
+LogicalResult mpq::allocateTensor(Operation *op, ElementKind kind,
+                                  ArrayRef<int64_t> shape, Tensor &out,
+                                  StringRef what, bool zero) {
+  std::string error;
+  FailureOr<Tensor> t = Tensor::tryCreate(kind, shape, zero, error);
+  if (failed(t))
+    return emitRunError(op, what + " of " + op->getName().getStringRef() +
+                                ": " + error);
+  out = std::move(*t);
+  return success();
+}
+
+LogicalResult mpq::checkParamCount(Operation *op, const Tensor &t,
+                                   int64_t axis, int64_t numParams,
+                                   StringRef name) {
+  if (axis < 0) {
+    if (numParams == 1)
+      return success();
+    return emitRunError(op, name + " has " + Twine(numParams) +
+                                " per-tensor quantization parameters; "
+                                "expected 1");
+  }
+  if (axis >= t.getRank())
+    return emitRunError(op, name + " quantization axis " + Twine(axis) +
+                                " is not a dimension of the run-time shape " +
+                                formatShape(t.getShape()));
+  if (t.getDimSize(axis) != numParams)
+    return emitRunError(op, name + " has " + Twine(numParams) +
+                                " per-axis quantization parameters but its "
+                                "run-time shape " +
+                                formatShape(t.getShape()) + " has " +
+                                Twine(t.getDimSize(axis)) +
+                                " slices along axis " + Twine(axis));
+  return success();
+}
+
 FailureOr<ElementKind> mpq::getResultKind(Operation *op, unsigned index) {
   Type type = op->getResult(index).getType();
   FailureOr<ElementKind> kind = getElementKindForType(type);
@@ -102,7 +138,9 @@ FailureOr<Tensor> mpq::elementsAttrToTensor(Operation *op, ElementsAttr attr) {
     return emitRunError(op, "constants of element type " + s +
                                 " are not supported");
   }
-  Tensor t = Tensor::createUninitialized(*kind, type.getShape());
+  Tensor t;
+  if (failed(allocateTensor(op, *kind, type.getShape(), t, "constant")))
+    return failure();
   int64_t n = t.getNumElements();
   if (n == 0)
     return t;

@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "mpq/Executor/Kernels.h"
+#include "mpq/Support/CheckedMath.h"
 
 #define EIGEN_DONT_PARALLELIZE
 #include <Eigen/Core>
@@ -75,9 +76,15 @@ static int64_t macsToItems(int64_t macsPerItem) {
 bool kernels::computeWindowOutputSize(int64_t in, int64_t k, int64_t padBegin,
                                       int64_t padEnd, int64_t stride,
                                       int64_t dilation, int64_t &out) {
-  if (stride <= 0 || dilation <= 0 || k <= 0)
+  if (stride <= 0 || dilation <= 0 || k <= 0 || in < 0 || padBegin < 0 ||
+      padEnd < 0)
     return false;
-  int64_t span = in - 1 + padBegin + padEnd - (k - 1) * dilation;
+  // Checked: huge pads or dilations must not wrap (docs/hardening.md).
+  std::optional<int64_t> reach = checkedMul(k - 1, dilation);
+  std::optional<int64_t> padded = checkedSum({in - 1, padBegin, padEnd});
+  if (!reach || !padded)
+    return false;
+  int64_t span = *padded - *reach;
   if (span < 0 || span % stride != 0)
     return false;
   out = span / stride + 1;
@@ -126,38 +133,38 @@ struct Geometry {
 };
 } // namespace
 
-/// Writes the im2col rows of output rows [r, r + numRows) (r = n * OH + oh)
-/// into `col`, one row of KH*KW*C values per output pixel, zero for padding.
-static void im2colRows(const float *x, const Geometry &g, const Window2D &win,
-                       int64_t r, int64_t numRows, float *col) {
+/// Writes the im2col rows of output pixels [p, p + numPixels) (p = (n * OH +
+/// oh) * OW + ow) into `col`, one row of KH*KW*C values per output pixel, zero
+/// for padding.
+static void im2colPixels(const float *x, const Geometry &g, const Window2D &win,
+                         int64_t p, int64_t numPixels, float *col) {
   const int64_t kh = win.kernelH, kw = win.kernelW, c = g.c;
   const int64_t k = kh * kw * c;
-  for (int64_t rr = 0; rr < numRows; ++rr) {
-    int64_t n = (r + rr) / g.oh, oh = (r + rr) % g.oh;
+  for (int64_t pp = 0; pp < numPixels; ++pp) {
+    int64_t r = (p + pp) / g.ow, ow = (p + pp) % g.ow;
+    int64_t n = r / g.oh, oh = r % g.oh;
     const float *image = x + n * g.h * g.w * c;
-    for (int64_t ow = 0; ow < g.ow; ++ow) {
-      float *dst = col + (rr * g.ow + ow) * k;
-      int64_t iw0 = ow * win.strideX - win.padLeft;
-      bool rowInside = win.dilationX == 1 && iw0 >= 0 && iw0 + kw <= g.w;
-      for (int64_t i = 0; i < kh; ++i) {
-        float *d = dst + i * kw * c;
-        int64_t ih = oh * win.strideY - win.padTop + i * win.dilationY;
-        if (ih < 0 || ih >= g.h) {
-          std::fill_n(d, kw * c, 0.0f);
-          continue;
-        }
-        const float *src = image + ih * g.w * c;
-        if (rowInside) {
-          std::copy_n(src + iw0 * c, kw * c, d);
-          continue;
-        }
-        for (int64_t j = 0; j < kw; ++j) {
-          int64_t iw = iw0 + j * win.dilationX;
-          if (iw < 0 || iw >= g.w)
-            std::fill_n(d + j * c, c, 0.0f);
-          else
-            std::copy_n(src + iw * c, c, d + j * c);
-        }
+    float *dst = col + pp * k;
+    int64_t iw0 = ow * win.strideX - win.padLeft;
+    bool rowInside = win.dilationX == 1 && iw0 >= 0 && iw0 + kw <= g.w;
+    for (int64_t i = 0; i < kh; ++i) {
+      float *d = dst + i * kw * c;
+      int64_t ih = oh * win.strideY - win.padTop + i * win.dilationY;
+      if (ih < 0 || ih >= g.h) {
+        std::fill_n(d, kw * c, 0.0f);
+        continue;
+      }
+      const float *src = image + ih * g.w * c;
+      if (rowInside) {
+        std::copy_n(src + iw0 * c, kw * c, d);
+        continue;
+      }
+      for (int64_t j = 0; j < kw; ++j) {
+        int64_t iw = iw0 + j * win.dilationX;
+        if (iw < 0 || iw >= g.w)
+          std::fill_n(d + j * c, c, 0.0f);
+        else
+          std::copy_n(src + iw * c, c, d + j * c);
       }
     }
   }
@@ -189,35 +196,36 @@ void kernels::conv2d(const Tensor &input, const Tensor &weight,
   }
 
   ConstMatrixMap wm(weight.getData<float>(), o, k);
-  // Output rows (n, oh) per GEMM block: enough pixels for an efficient GEMM,
-  // few enough for the im2col buffer to stay in cache.
-  int64_t pixelsPerBlock = std::max<int64_t>(kColBudget / k, g.ow);
-  int64_t rowsPerBlock = std::max<int64_t>(1, pixelsPerBlock / g.ow);
+  // Output pixels per GEMM block: enough for an efficient GEMM, few enough
+  // for the im2col buffer to stay in cache. The buffer holds at most
+  // max(kColBudget, k) floats whatever the output width, so huge paddings
+  // cannot make it explode (k is bounded by the weight's size).
+  int64_t pixelsPerBlock = std::max<int64_t>(1, kColBudget / k);
   int64_t minRows = macsToItems(g.ow * k * o);
 
   parallelFor(g.n * g.oh, numThreads, minRows, [&](int64_t r0, int64_t r1) {
     std::vector<float> col;
+    const int64_t pEnd = r1 * g.ow;
     if (!direct)
-      col.resize(
-          static_cast<size_t>(std::min(rowsPerBlock, r1 - r0) * g.ow * k));
-    for (int64_t r = r0; r < r1;) {
-      int64_t numRows = std::min(rowsPerBlock, r1 - r);
-      int64_t pixels = numRows * g.ow;
+      col.resize(static_cast<size_t>(
+          std::min(pixelsPerBlock, pEnd - r0 * g.ow) * k));
+    for (int64_t p = r0 * g.ow; p < pEnd;) {
+      int64_t pixels = std::min(pixelsPerBlock, pEnd - p);
       const float *colData;
       if (direct) {
-        colData = x + r * g.ow * g.c;
+        colData = x + p * g.c;
       } else {
-        im2colRows(x, g, win, r, numRows, col.data());
+        im2colPixels(x, g, win, p, pixels, col.data());
         colData = col.data();
       }
       ConstMatrixMap cm(colData, pixels, k);
-      MatrixMap om(y + r * g.ow * o, pixels, o);
+      MatrixMap om(y + p * o, pixels, o);
       om.noalias() = cm * wm.transpose();
       if (biasScalar)
         om.array() += b[0];
       else
         om.rowwise() += ConstRowVectorMap(b, o);
-      r += numRows;
+      p += pixels;
     }
   });
 }

@@ -9,13 +9,16 @@
 //===----------------------------------------------------------------------===//
 
 #include "mpq/Executor/Npy.h"
+#include "mpq/Support/CheckedMath.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <cmath>
 #include <cstring>
+#include <limits>
 #include <optional>
 
 using namespace mpq;
@@ -154,12 +157,29 @@ static llvm::Expected<NpyHeader> parseHeaderDict(StringRef dict,
   return header;
 }
 
+/// Narrows a double to float as IEEE rounding does (beyond the float range:
+/// +-infinity), without C++'s undefined behaviour for out-of-range values.
+static float narrowToFloat(double v) {
+  if (v > double(std::numeric_limits<float>::max()))
+    return v < std::numeric_limits<double>::infinity() &&
+                   v - double(std::numeric_limits<float>::max()) <
+                       std::ldexp(1.0, 103)
+               ? std::numeric_limits<float>::max()
+               : std::numeric_limits<float>::infinity();
+  if (v < -double(std::numeric_limits<float>::max()))
+    return -narrowToFloat(-v);
+  return static_cast<float>(v);
+}
+
 template <typename From, typename To>
 static void convertInto(const char *src, To *dst, int64_t n) {
   for (int64_t i = 0; i < n; ++i) {
     From v;
     std::memcpy(&v, src + i * sizeof(From), sizeof(From));
-    dst[i] = static_cast<To>(v);
+    if constexpr (std::is_same_v<From, double>)
+      dst[i] = narrowToFloat(v);
+    else
+      dst[i] = static_cast<To>(v);
   }
 }
 
@@ -200,8 +220,21 @@ llvm::Expected<Tensor> mpq::parseNpy(StringRef buffer, StringRef name) {
     return makeError(name, "Fortran-order arrays are not supported (save a "
                            "C-contiguous array, e.g. np.ascontiguousarray)");
 
-  int64_t numElements = getNumElements(header->shape);
+  // Checked before anything is allocated: a header may claim any shape.
+  ElementKind kind = header->dtype == NpyDType::F32 ||
+                             header->dtype == NpyDType::F64
+                         ? ElementKind::F32
+                     : header->dtype == NpyDType::I64 ? ElementKind::I64
+                                                      : ElementKind::I32;
   size_t itemSize = getDTypeSize(header->dtype);
+  if (std::optional<std::string> why =
+          checkTensorSize(header->shape, int64_t(itemSize), header->descr))
+    return makeError(name, "bad .npy header: " + *why);
+  if (std::optional<std::string> why = checkTensorSize(
+          header->shape, int64_t(getElementKindSize(kind)),
+          stringifyElementKind(kind)))
+    return makeError(name, "cannot load: " + *why);
+  int64_t numElements = getNumElements(header->shape);
   size_t dataBytes = static_cast<size_t>(numElements) * itemSize;
   StringRef data = buffer.drop_front(headerStart + headerLen);
   if (data.size() < dataBytes)
@@ -211,48 +244,46 @@ llvm::Expected<Tensor> mpq::parseNpy(StringRef buffer, StringRef name) {
                                llvm::Twine(dataBytes) + " bytes, found " +
                                llvm::Twine(data.size()));
 
+  std::string allocError;
+  llvm::FailureOr<Tensor> created =
+      Tensor::tryCreate(kind, header->shape, /*zero=*/false, allocError);
+  if (failed(created))
+    return makeError(name, allocError);
+  Tensor t = std::move(*created);
   const char *src = data.data();
   switch (header->dtype) {
   case NpyDType::F32: {
-    Tensor t = Tensor::createUninitialized(ElementKind::F32, header->shape);
     if (dataBytes)
       std::memcpy(t.getRawData(), src, dataBytes);
     return t;
   }
   case NpyDType::F64: {
-    Tensor t = Tensor::createUninitialized(ElementKind::F32, header->shape);
     convertInto<double>(src, t.getData<float>(), numElements);
     return t;
   }
   case NpyDType::I64: {
-    Tensor t = Tensor::createUninitialized(ElementKind::I64, header->shape);
     if (dataBytes)
       std::memcpy(t.getRawData(), src, dataBytes);
     return t;
   }
   case NpyDType::I32: {
-    Tensor t = Tensor::createUninitialized(ElementKind::I32, header->shape);
     if (dataBytes)
       std::memcpy(t.getRawData(), src, dataBytes);
     return t;
   }
   case NpyDType::I16: {
-    Tensor t = Tensor::createUninitialized(ElementKind::I32, header->shape);
     convertInto<int16_t>(src, t.getData<int32_t>(), numElements);
     return t;
   }
   case NpyDType::I8: {
-    Tensor t = Tensor::createUninitialized(ElementKind::I32, header->shape);
     convertInto<int8_t>(src, t.getData<int32_t>(), numElements);
     return t;
   }
   case NpyDType::U8: {
-    Tensor t = Tensor::createUninitialized(ElementKind::I32, header->shape);
     convertInto<uint8_t>(src, t.getData<int32_t>(), numElements);
     return t;
   }
   case NpyDType::Bool: {
-    Tensor t = Tensor::createUninitialized(ElementKind::I32, header->shape);
     int32_t *dst = t.getData<int32_t>();
     for (int64_t i = 0; i < numElements; ++i)
       dst[i] = src[i] != 0;

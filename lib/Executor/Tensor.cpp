@@ -1,9 +1,13 @@
 //===- Tensor.cpp - dense host tensor for the reference executor ----------===//
 
 #include "mpq/Executor/Tensor.h"
+#include "mpq/Support/CheckedMath.h"
 
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/ErrorHandling.h"
 
+#include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <mutex>
 #include <new>
@@ -11,7 +15,17 @@
 
 using namespace mpq;
 
-static constexpr std::align_val_t kAlignment{64};
+static constexpr size_t kAlignment = 64;
+
+/// Aligned allocation through malloc, which (unlike operator new) does not
+/// call LLVM's out-of-memory new-handler: a failed allocation returns null
+/// and becomes an error instead of "LLVM ERROR: out of memory".
+static void *alignedAllocate(size_t bytes) {
+  void *p = nullptr;
+  if (posix_memalign(&p, kAlignment, bytes) != 0)
+    return nullptr;
+  return p;
+}
 
 namespace {
 /// Keeps freed large buffers for reuse. The executor allocates and frees the
@@ -39,8 +53,9 @@ public:
         return e.data;
       }
     }
-    capacity = bytes;
-    return ::operator new(bytes, kAlignment);
+    void *p = alignedAllocate(bytes);
+    capacity = p ? bytes : 0;
+    return p;
   }
 
   void release(void *data, size_t capacity) {
@@ -52,7 +67,7 @@ public:
         return;
       }
     }
-    ::operator delete(data, kAlignment);
+    std::free(data);
   }
 
 private:
@@ -92,10 +107,12 @@ size_t mpq::getElementKindSize(ElementKind kind) {
 }
 
 int64_t mpq::getNumElements(llvm::ArrayRef<int64_t> shape) {
-  int64_t n = 1;
+  // Wrapping multiplication: callers check shapes from input with
+  // checkedNumElements first; this keeps unchecked uses free of UB.
+  uint64_t n = 1;
   for (int64_t d : shape)
-    n *= d;
-  return n;
+    n *= static_cast<uint64_t>(d);
+  return static_cast<int64_t>(n);
 }
 
 std::string mpq::formatShape(llvm::ArrayRef<int64_t> shape) {
@@ -133,10 +150,42 @@ Tensor Tensor::createUninitialized(ElementKind kind,
   return t;
 }
 
-void Tensor::allocate() {
+bool Tensor::tryAllocate() {
   size_t bytes = getNumBytes();
   capacity = 0;
   storage = bytes ? getBufferCache().allocate(bytes, capacity) : nullptr;
+  return storage || !bytes;
+}
+
+void Tensor::allocate() {
+  if (!tryAllocate())
+    llvm::report_bad_alloc_error("mpq: tensor allocation failed");
+}
+
+llvm::FailureOr<Tensor> Tensor::tryCreate(ElementKind kind,
+                                          llvm::ArrayRef<int64_t> shape,
+                                          bool zero, std::string &error) {
+  if (std::optional<std::string> why =
+          checkTensorSize(shape, getElementKindSize(kind),
+                          stringifyElementKind(kind))) {
+    error = *why;
+    return llvm::failure();
+  }
+  Tensor t;
+  t.kind = kind;
+  t.shape.assign(shape.begin(), shape.end());
+  t.numElements = mpq::getNumElements(shape);
+  if (!t.tryAllocate()) {
+    error = "cannot allocate " + std::to_string(t.getNumBytes()) +
+            " bytes for shape " + formatShape(shape) + " (" +
+            stringifyElementKind(kind).str() + ")";
+    t.numElements = 0;
+    t.shape.assign({0});
+    return llvm::failure();
+  }
+  if (zero && t.storage)
+    std::memset(t.storage, 0, t.getNumBytes());
+  return t;
 }
 
 void Tensor::deallocate() {
@@ -210,8 +259,18 @@ double Tensor::getAsDouble(int64_t index) const {
 
 int64_t Tensor::getAsInt64(int64_t index) const {
   switch (kind) {
-  case ElementKind::F32:
-    return static_cast<int64_t>(getData<float>()[index]);
+  case ElementKind::F32: {
+    // Truncation toward zero, NaN as 0, saturated to int64 (a plain cast is
+    // undefined for NaN and out-of-range values).
+    float v = getData<float>()[index];
+    if (std::isnan(v))
+      return 0;
+    if (v >= 9223372036854775808.0f)
+      return INT64_MAX;
+    if (v < -9223372036854775808.0f)
+      return INT64_MIN;
+    return static_cast<int64_t>(v);
+  }
   case ElementKind::I32:
     return getData<int32_t>()[index];
   case ElementKind::I64:
@@ -221,10 +280,8 @@ int64_t Tensor::getAsInt64(int64_t index) const {
 }
 
 bool Tensor::reshape(llvm::ArrayRef<int64_t> newShape) {
-  for (int64_t d : newShape)
-    if (d < 0)
-      return false;
-  if (mpq::getNumElements(newShape) != numElements)
+  std::optional<int64_t> n = checkedNumElements(newShape);
+  if (!n || *n != numElements)
     return false;
   shape.assign(newShape.begin(), newShape.end());
   return true;
@@ -286,6 +343,17 @@ llvm::FailureOr<int64_t> mpq::countTop1Correct(const Tensor &logits,
             " labels but output 0 (" + logits.getTypeString() + ") has " +
             std::to_string(rows) + " rows";
     return llvm::failure();
+  }
+  // A label outside [0, classes) can never be right; counting it as wrong
+  // would hide a mislabelled file (e.g. -1 for "unknown", or 1-based ids).
+  for (int64_t r = 0; r < rows; ++r) {
+    int64_t label = labels.getAsInt64(r);
+    if (label < 0 || label >= classes) {
+      error = "has label " + std::to_string(label) + " at row " +
+              std::to_string(r) + ", outside [0, " + std::to_string(classes) +
+              ") for output 0 (" + logits.getTypeString() + ")";
+      return llvm::failure();
+    }
   }
   int64_t correct = 0;
   for (int64_t r = 0; r < rows; ++r) {

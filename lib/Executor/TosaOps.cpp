@@ -16,6 +16,7 @@
 #include "mpq/Executor/HandlerUtils.h"
 #include "mpq/Executor/Kernels.h"
 #include "mpq/Quant/IntegerSemantics.h"
+#include "mpq/Support/CheckedMath.h"
 
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/BuiltinAttributes.h"
@@ -77,7 +78,11 @@ static LogicalResult runReshape(tosa::ReshapeOp op, Operands in,
       return emitRunError(op, "tosa.reshape shape has a negative entry " +
                                   Twine(d));
     } else {
-      known *= d;
+      std::optional<int64_t> next = checkedMul(known, d);
+      if (!next)
+        return emitRunError(op, "tosa.reshape shape " + formatShape(shape) +
+                                    " overflows 64-bit size arithmetic");
+      known = *next;
     }
   }
   int64_t n = in[0]->getNumElements();
@@ -125,9 +130,12 @@ static LogicalResult runTranspose(tosa::TransposeOp op, Operands in,
     inStrides[i] = inStrides[i + 1] * x.getDimSize(i + 1);
   for (int64_t i = 0; i < rank; ++i)
     outShape[i] = x.getDimSize(perms[i]);
-  Tensor out = Tensor::createUninitialized(x.getKind(), outShape);
+  Tensor out;
+  if (failed(allocateTensor(op, x.getKind(), outShape, out)))
+    return failure();
   if (rank == 0 || out.getNumElements() == 0) {
-    std::memcpy(out.getRawData(), x.getRawData(), x.getNumBytes());
+    if (x.getNumBytes())
+      std::memcpy(out.getRawData(), x.getRawData(), x.getNumBytes());
     results[0] = std::move(out);
     return success();
   }
@@ -183,9 +191,14 @@ static LogicalResult runConcat(tosa::ConcatOp op, Operands in, Results results,
       return emitRunError(op, "cannot concatenate " + t->getTypeString() +
                                   " with " + first.getTypeString() +
                                   " along axis " + Twine(axis));
-    outShape[axis] += t->getDimSize(axis);
+    std::optional<int64_t> sum = checkedAdd(outShape[axis], t->getDimSize(axis));
+    if (!sum)
+      return emitRunError(op, "concatenated dimension overflows");
+    outShape[axis] = *sum;
   }
-  Tensor out = Tensor::createUninitialized(first.getKind(), outShape);
+  Tensor out;
+  if (failed(allocateTensor(op, first.getKind(), outShape, out)))
+    return failure();
   const size_t elem = getElementKindSize(first.getKind());
   const int64_t outer = getNumElements(ArrayRef(outShape).take_front(axis));
   const int64_t outRow = getNumElements(ArrayRef(outShape).drop_front(axis));
@@ -216,15 +229,19 @@ static LogicalResult runSlice(tosa::SliceOp op, Operands in, Results results,
     return emitRunError(op, "start and size need " + Twine(rank) + " entries");
   for (int64_t d = 0; d < rank; ++d) {
     int64_t dim = x.getDimSize(d);
-    if (size[d] == -1)
+    // Compared without adding, so huge entries cannot wrap.
+    bool ok = start[d] >= 0 && start[d] <= dim;
+    if (ok && size[d] == -1)
       size[d] = dim - start[d];
-    if (start[d] < 0 || size[d] < 0 || start[d] + size[d] > dim)
-      return emitRunError(op, "slice [" + Twine(start[d]) + ", " +
-                                  Twine(start[d] + size[d]) +
-                                  ") of dimension " + Twine(d) +
+    ok = ok && size[d] >= 0 && size[d] <= dim - start[d];
+    if (!ok)
+      return emitRunError(op, "slice start " + Twine(start[d]) + ", size " +
+                                  Twine(size[d]) + " of dimension " + Twine(d) +
                                   " is outside [0, " + Twine(dim) + ")");
   }
-  Tensor out = Tensor::createUninitialized(x.getKind(), size);
+  Tensor out;
+  if (failed(allocateTensor(op, x.getKind(), size, out)))
+    return failure();
   SmallVector<int64_t> zero(rank, 0);
   copyBox(x, start, out, zero, size);
   results[0] = std::move(out);
@@ -251,9 +268,18 @@ static LogicalResult runPad(tosa::PadOp op, Operands in, Results results,
     if (padding[2 * d] < 0 || padding[2 * d + 1] < 0)
       return emitRunError(op, "negative padding is not supported");
     offset[d] = padding[2 * d];
-    outShape[d] = x.getDimSize(d) + padding[2 * d] + padding[2 * d + 1];
+    std::optional<int64_t> extent =
+        checkedSum({x.getDimSize(d), padding[2 * d], padding[2 * d + 1]});
+    if (!extent)
+      return emitRunError(op, "padding [" + Twine(padding[2 * d]) + ", " +
+                                  Twine(padding[2 * d + 1]) +
+                                  "] of dimension " + Twine(d) +
+                                  " overflows 64-bit size arithmetic");
+    outShape[d] = *extent;
   }
-  Tensor out = Tensor::createUninitialized(x.getKind(), outShape);
+  Tensor out;
+  if (failed(allocateTensor(op, x.getKind(), outShape, out)))
+    return failure();
   visitElementKind(x.getKind(), [&](auto tag) {
     using T = decltype(tag);
     std::fill_n(out.getData<T>(), out.getNumElements(),
@@ -277,11 +303,19 @@ static LogicalResult runTile(tosa::TileOp op, Operands in, Results results,
   for (int64_t d = 0; d < rank; ++d) {
     if (multiples[d] < 0)
       return emitRunError(op, "negative multiple " + Twine(multiples[d]));
-    outShape[d] = x.getDimSize(d) * multiples[d];
+    std::optional<int64_t> extent = checkedMul(x.getDimSize(d), multiples[d]);
+    if (!extent)
+      return emitRunError(op, "multiple " + Twine(multiples[d]) +
+                                  " of dimension " + Twine(d) +
+                                  " overflows 64-bit size arithmetic");
+    outShape[d] = *extent;
   }
-  Tensor out = Tensor::createUninitialized(x.getKind(), outShape);
+  Tensor out;
+  if (failed(allocateTensor(op, x.getKind(), outShape, out)))
+    return failure();
   if (out.getNumElements() == 0 || rank == 0) {
-    std::memcpy(out.getRawData(), x.getRawData(), out.getNumBytes());
+    if (out.getNumBytes())
+      std::memcpy(out.getRawData(), x.getRawData(), out.getNumBytes());
     results[0] = std::move(out);
     return success();
   }
@@ -344,8 +378,7 @@ static LogicalResult allocateWindowOutput(Operation *op, const Tensor &input,
   if (!kernels::inferWindowOutputShape(input.getShape(), w, channels, shape,
                                        error))
     return emitRunError(op, error);
-  out = Tensor::createUninitialized(input.getKind(), shape);
-  return success();
+  return allocateTensor(op, input.getKind(), shape, out);
 }
 
 static LogicalResult runConv2D(tosa::Conv2DOp op, Operands in, Results results,
@@ -458,8 +491,10 @@ static LogicalResult runMatMul(tosa::MatMulOp op, Operands in, Results results,
       (b.getDimSize(0) != a.getDimSize(0) && b.getDimSize(0) != 1))
     return emitRunError(op, "cannot multiply " + formatShape(a.getShape()) +
                                 " by " + formatShape(b.getShape()));
-  results[0] = Tensor::createUninitialized(
-      ElementKind::F32, {a.getDimSize(0), a.getDimSize(1), b.getDimSize(2)});
+  if (failed(allocateTensor(
+          op, ElementKind::F32,
+          {a.getDimSize(0), a.getDimSize(1), b.getDimSize(2)}, results[0])))
+    return failure();
   kernels::matmul(a, b, results[0], ctx.numThreads);
   return success();
 }
@@ -542,7 +577,9 @@ static LogicalResult runBinary(Operation *op, Operands in, Results results,
   constexpr bool isCompare =
       K == Binary::Greater || K == Binary::GreaterEqual || K == Binary::Equal;
   ElementKind outKind = isCompare ? ElementKind::I32 : a.getKind();
-  Tensor out = Tensor::createUninitialized(outKind, plan.outShape);
+  Tensor out;
+  if (failed(allocateTensor(op, outKind, plan.outShape, out)))
+    return failure();
 
   // tosa.mul on integers: (a * b) >> shift, rounded (shift in 0..63).
   int64_t shift = 0;
@@ -614,7 +651,9 @@ static LogicalResult runSelect(tosa::SelectOp op, Operands in, Results results,
   ArrayRef<int64_t> shapes[] = {p.getShape(), a.getShape(), b.getShape()};
   if (failed(computeBroadcastPlan(op, shapes, plan)))
     return failure();
-  Tensor out = Tensor::createUninitialized(a.getKind(), plan.outShape);
+  Tensor out;
+  if (failed(allocateTensor(op, a.getKind(), plan.outShape, out)))
+    return failure();
   visitElementKind(a.getKind(), [&](auto tag) {
     using T = decltype(tag);
     broadcastTernary(plan, p.getData<int32_t>(), a.getData<T>(), b.getData<T>(),
@@ -671,7 +710,9 @@ template <Unary K>
 static LogicalResult runUnary(Operation *op, Operands in, Results results,
                               const ExecContext &) {
   const Tensor &x = *in[0];
-  Tensor out = Tensor::createUninitialized(x.getKind(), x.getShape());
+  Tensor out;
+  if (failed(allocateTensor(op, x.getKind(), x.getShape(), out)))
+    return failure();
   const int64_t n = x.getNumElements();
   if constexpr (K == Unary::Abs) {
     if (x.getKind() != ElementKind::F32) {
@@ -699,7 +740,9 @@ static LogicalResult runUnary(Operation *op, Operands in, Results results,
 static LogicalResult runNegate(tosa::NegateOp op, Operands in, Results results,
                                const ExecContext &) {
   const Tensor &x = *in[0];
-  Tensor out = Tensor::createUninitialized(x.getKind(), x.getShape());
+  Tensor out;
+  if (failed(allocateTensor(op, x.getKind(), x.getShape(), out)))
+    return failure();
   const int64_t n = x.getNumElements();
   if (x.getKind() == ElementKind::F32) {
     const float *src = x.getData<float>();
@@ -725,7 +768,9 @@ static LogicalResult runNegate(tosa::NegateOp op, Operands in, Results results,
 static LogicalResult runClamp(tosa::ClampOp op, Operands in, Results results,
                               const ExecContext &) {
   const Tensor &x = *in[0];
-  Tensor out = Tensor::createUninitialized(x.getKind(), x.getShape());
+  Tensor out;
+  if (failed(allocateTensor(op, x.getKind(), x.getShape(), out)))
+    return failure();
   const int64_t n = x.getNumElements();
   Attribute minAttr = op.getMinValAttr(), maxAttr = op.getMaxValAttr();
   if (x.getKind() == ElementKind::F32) {
@@ -792,7 +837,9 @@ static LogicalResult runReduce(Operation *op, Operands in, Results results,
   const int64_t outer = getNumElements(x.getShape().take_front(axis));
   const int64_t len = x.getDimSize(axis);
   const int64_t inner = getNumElements(x.getShape().drop_front(axis + 1));
-  Tensor out = Tensor::createUninitialized(x.getKind(), outShape);
+  Tensor out;
+  if (failed(allocateTensor(op, x.getKind(), outShape, out)))
+    return failure();
   visitElementKind(x.getKind(), [&](auto tag) {
     using T = decltype(tag);
     T init;
@@ -875,7 +922,9 @@ static LogicalResult runCast(tosa::CastOp op, Operands in, Results results,
   FailureOr<ElementKind> outKind = getResultKind(op);
   if (failed(outKind))
     return failure();
-  Tensor out = Tensor::createUninitialized(*outKind, x.getShape());
+  Tensor out;
+  if (failed(allocateTensor(op, *outKind, x.getShape(), out)))
+    return failure();
   const int64_t n = x.getNumElements();
 
   if (*outKind == ElementKind::F32) {

@@ -176,6 +176,9 @@ int main(int argc, char **argv) {
   if (numThreads)
     executor.setNumThreads(numThreads);
   executor.setProfiling(printProfile);
+  if (batchSize < 0)
+    return fail("--batch-size must be 0 (one run) or positive, got " +
+                llvm::Twine(batchSize));
   FailureOr<func::FuncOp> func = executor.lookupFunction(entryName);
   if (failed(func))
     return 1;
@@ -203,11 +206,10 @@ int main(int argc, char **argv) {
                   t->getTypeString());
     labels = std::move(*t);
   }
-  // The full check runs per chunk; the count must be right before chunking.
-  if (inputs.size() != funcType.getNumInputs()) {
-    (void)executor.verifyInputs(*func, inputs);
+  // Check the whole files before chunking, so that errors report the
+  // file's shape rather than a chunk's (chunks then always pass).
+  if (failed(executor.verifyInputs(*func, inputs)))
     return 1;
-  }
 
   // Chunking along dimension 0: inputs whose argument has a dynamic leading
   // dimension (the batch) are split; the others (weights passed as

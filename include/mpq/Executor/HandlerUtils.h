@@ -27,6 +27,24 @@ namespace mpq {
 mlir::LogicalResult emitRunError(mlir::Operation *op,
                                  const llvm::Twine &message);
 
+/// Allocates `out` with `kind` and `shape` (zeroed when `zero`) after
+/// checking the shape: no negative dimension, no overflow, at most
+/// kMaxTensorBytes (mpq/Support/CheckedMath.h), and a successful allocation.
+/// Otherwise emits "mpq-run: <what> of <op> ..." at `op` and fails. Every
+/// handler allocates through this (never an unchecked constructor) when a
+/// size depends on input shapes or attributes.
+mlir::LogicalResult allocateTensor(mlir::Operation *op, ElementKind kind,
+                                   llvm::ArrayRef<int64_t> shape, Tensor &out,
+                                   llvm::StringRef what = "result",
+                                   bool zero = false);
+
+/// Checks that per-axis quantization parameters with `numParams` entries fit
+/// `t` (axis within the rank, one entry per slice); per-tensor parameters
+/// (axis < 0) need exactly one entry. Emits an error naming `name`.
+mlir::LogicalResult checkParamCount(mlir::Operation *op, const Tensor &t,
+                                    int64_t axis, int64_t numParams,
+                                    llvm::StringRef name);
+
 /// Materialises a constant (DenseElementsAttr, splats and dense resources of
 /// f32 or integer element type) as a tensor of the matching kind.
 mlir::FailureOr<Tensor> elementsAttrToTensor(mlir::Operation *op,

@@ -53,7 +53,9 @@ template <typename T> constexpr ElementKind getElementKindOf() {
     return ElementKind::I64;
 }
 
-/// Returns the number of elements of `shape` (1 for rank 0).
+/// Returns the number of elements of `shape` (1 for rank 0). The shape must
+/// be checked (see checkedNumElements in mpq/Support/CheckedMath.h) when it
+/// comes from input.
 int64_t getNumElements(llvm::ArrayRef<int64_t> shape);
 
 /// Formats `shape` as "2x3x4" ("scalar" for rank 0).
@@ -72,6 +74,14 @@ public:
   /// (for kernels that overwrite every element).
   static Tensor createUninitialized(ElementKind kind,
                                     llvm::ArrayRef<int64_t> shape);
+  /// Like createUninitialized (or the zeroing constructor when `zero`), but
+  /// checks the shape first (no negative dimension, no overflow, at most
+  /// kMaxTensorBytes, see mpq/Support/CheckedMath.h) and reports a failed
+  /// allocation instead of aborting. On failure returns failure and
+  /// explains in `error`. Use it for every size that comes from input.
+  static llvm::FailureOr<Tensor> tryCreate(ElementKind kind,
+                                           llvm::ArrayRef<int64_t> shape,
+                                           bool zero, std::string &error);
   /// A tensor holding a copy of `values`, which must have
   /// getNumElements(shape) elements.
   template <typename T>
@@ -131,6 +141,8 @@ public:
   static Tensor concatDim0(llvm::ArrayRef<Tensor> parts, std::string &error);
 
 private:
+  /// Allocates getNumBytes() bytes; returns false if the allocation fails.
+  bool tryAllocate();
   void allocate();
   void deallocate();
 
@@ -145,7 +157,8 @@ private:
 /// Counts the rows of `logits` (rows = all dimensions but the last) whose
 /// argmax over the last dimension equals the matching entry of `labels`
 /// (first maximum wins). Fails, explaining in `error`, when the number of
-/// labels differs from the number of rows.
+/// labels differs from the number of rows or a label is outside
+/// [0, number of classes).
 llvm::FailureOr<int64_t> countTop1Correct(const Tensor &logits,
                                           const Tensor &labels,
                                           std::string &error);
