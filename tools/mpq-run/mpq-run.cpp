@@ -207,9 +207,26 @@ int main(int argc, char **argv) {
     labels = std::move(*t);
   }
   // Check the whole files before chunking, so that errors report the
-  // file's shape rather than a chunk's (chunks then always pass).
-  if (failed(executor.verifyInputs(*func, inputs)))
+  // file's shape rather than a chunk's (chunks then always pass). An
+  // argument with a static leading dimension of 1 given more samples (a
+  // model exported with batch 1, run one sample at a time below) is checked
+  // on its first sample.
+  auto staticOneGivenMore = [&](unsigned i) {
+    auto ranked = llvm::dyn_cast<RankedTensorType>(funcType.getInput(i));
+    return ranked && ranked.getRank() > 0 && ranked.getDimSize(0) == 1 &&
+           inputs[i].getRank() > 0 && inputs[i].getDimSize(0) > 1 &&
+           batchSize > 0;
+  };
+  if (llvm::any_of(llvm::seq<unsigned>(0, inputs.size()),
+                   staticOneGivenMore)) {
+    SmallVector<Tensor> firstSamples;
+    for (auto [i, t] : llvm::enumerate(inputs))
+      firstSamples.push_back(staticOneGivenMore(i) ? t.sliceDim0(0, 1) : t);
+    if (failed(executor.verifyInputs(*func, firstSamples)))
+      return 1;
+  } else if (failed(executor.verifyInputs(*func, inputs))) {
     return 1;
+  }
 
   // Chunking along dimension 0: inputs whose argument has a dynamic leading
   // dimension (the batch) are split; the others (weights passed as
@@ -221,9 +238,7 @@ int main(int argc, char **argv) {
   SmallVector<bool> batched;
   for (auto [i, t] : llvm::enumerate(inputs)) {
     auto ranked = llvm::dyn_cast<RankedTensorType>(funcType.getInput(i));
-    bool staticOne = ranked && ranked.getRank() > 0 &&
-                     ranked.getDimSize(0) == 1 && t.getRank() > 0 &&
-                     t.getDimSize(0) > 1 && batchSize > 0;
+    bool staticOne = staticOneGivenMore(i);
     oneAtATime |= staticOne;
     bool isBatched = ranked && ranked.getRank() > 0 &&
                      (ranked.isDynamicDim(0) || staticOne) && t.getRank() > 0;
