@@ -10,7 +10,9 @@
 //===----------------------------------------------------------------------===//
 
 #include "mpq/Target/ONNX/ONNXImporter.h"
+#include "GraphValidation.h"
 #include "mpq/InitAll.h"
+#include "mpq/Support/CheckedMath.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
@@ -72,14 +74,14 @@ Shape physical(const Val &x) {
   return p;
 }
 
+/// The number of elements of `s`, kDyn if a dimension is dynamic. A product
+/// that overflows int64 saturates to INT64_MAX, which no real tensor has and
+/// every size check refuses (docs/hardening.md).
 int64_t product(ArrayRef<int64_t> s) {
-  int64_t n = 1;
-  for (int64_t d : s) {
-    if (d == kDyn)
-      return kDyn;
-    n *= d;
-  }
-  return n;
+  if (llvm::is_contained(s, kDyn))
+    return kDyn;
+  std::optional<int64_t> n = mpq::checkedNumElements(s);
+  return n ? *n : std::numeric_limits<int64_t>::max();
 }
 
 std::string shapeStr(ArrayRef<int64_t> s) {
@@ -224,6 +226,12 @@ LogicalResult Importer::readTensor(const onnx::TensorProto &t,
       return failure();
     }
     out.shape.push_back(d);
+  }
+  // Before anything is allocated: dims may claim any size.
+  if (std::optional<std::string> why =
+          mpq::checkTensorSize(out.shape, 8, "constant")) {
+    err = "tensor '" + t.name() + "': " + *why;
+    return failure();
   }
   int64_t n = out.numel();
   const std::string &raw = t.raw_data();
@@ -1448,8 +1456,15 @@ LogicalResult Importer::importPad(const onnx::NodeProto &n) {
     return nodeError(n) << "negative pads (cropping) are not supported";
   Shape out = x.shape, tosaPads;
   for (int64_t d = 0; d < rank; ++d) {
-    if (out[d] != kDyn)
-      out[d] += pads[d] + pads[d + rank];
+    if (out[d] != kDyn) {
+      std::optional<int64_t> padded =
+          mpq::checkedSum({out[d], pads[d], pads[d + rank]});
+      if (!padded)
+        return nodeError(n) << "pads [" << pads[d] << ", " << pads[d + rank]
+                            << "] of dimension " << d
+                            << " overflow 64-bit size arithmetic";
+      out[d] = *padded;
+    }
     tosaPads.push_back(pads[d]);
     tosaPads.push_back(pads[d + rank]);
   }
@@ -1657,6 +1672,10 @@ OwningOpRef<ModuleOp> Importer::run(StringRef bytes) {
                    << (model.has_graph() ? "ir_version" : "graph");
     return {};
   }
+  // Unique names, inputs versus initializers, dimensions, sizes and the
+  // opset range, before any IR is built (docs/hardening.md, class 9).
+  if (failed(mpq::validateONNXGraph(model, loc)))
+    return {};
   for (const onnx::OperatorSetIdProto &o : model.opset_import())
     if (o.domain().empty() || o.domain() == "ai.onnx")
       opset = o.version();
@@ -1762,6 +1781,21 @@ OwningOpRef<ModuleOp> Importer::run(StringRef bytes) {
       return (nodeError(n) << "has no outputs", nullptr);
     if (failed(importNode(n)))
       return {};
+    // Every value the node defined must have a shape the rest of mpq can
+    // size: no negative dimension, no overflow, at most kMaxTensorBytes.
+    for (const std::string &out : n.output()) {
+      auto it = vals.find(out);
+      if (it == vals.end())
+        continue;
+      Shape dims;
+      for (int64_t d : it->second.shape)
+        dims.push_back(d == kDyn ? 1 : d);
+      if (std::optional<std::string> why =
+              mpq::checkTensorSize(dims, 4, "f32"))
+        return (nodeError(n) << "output '" << out << "' of shape "
+                             << shapeStr(it->second.shape) << ": " << *why,
+                nullptr);
+    }
   }
   loc = fileLoc();
   SmallVector<Value> results;

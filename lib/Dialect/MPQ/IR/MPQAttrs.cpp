@@ -123,6 +123,11 @@ LogicalResult PackingAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                          << panel.size() << " entries";
     if (panel[0] <= 0 || panel[1] <= 0)
       return emitError() << "panel sizes must be positive";
+    // Microkernel panels are a few dozen wide; the bound keeps the padded
+    // size in getPackedBytes far from int64 overflow (docs/hardening.md).
+    if (panel[0] > 65536 || panel[1] > 65536)
+      return emitError() << "panel sizes must be at most 65536, got ["
+                         << panel[0] << ", " << panel[1] << "]";
   }
   return success();
 }

@@ -1,6 +1,7 @@
 //===- MPQOps.cpp - mpq operations ----------------------------------------===//
 
 #include "mpq/Dialect/MPQ/IR/MPQOps.h"
+#include "mpq/Support/CheckedMath.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinTypes.h"
@@ -9,8 +10,41 @@
 using namespace mlir;
 using namespace mpq;
 
+/// Checks every operand and result type of `op`: the static dimensions of a
+/// tensor must not overflow and must fit kMaxTensorBytes (dynamic dimensions
+/// count as 1 here; the executor checks the run-time shape).
+static LogicalResult verifyTensorSizes(Operation *op) {
+  auto check = [&](Type type, StringRef what, unsigned i) -> LogicalResult {
+    auto shaped = dyn_cast<ShapedType>(type);
+    if (!shaped || !shaped.hasRank())
+      return success();
+    SmallVector<int64_t> dims;
+    for (int64_t d : shaped.getShape())
+      dims.push_back(ShapedType::isDynamic(d) ? 1 : d);
+    unsigned bits = shaped.getElementType().isIntOrFloat()
+                        ? shaped.getElementType().getIntOrFloatBitWidth()
+                        : 64;
+    if (std::optional<std::string> why =
+            checkTensorSize(dims, std::max<int64_t>(1, (bits + 7) / 8),
+                            "element type size " +
+                                std::to_string((bits + 7) / 8) + " bytes"))
+      return op->emitOpError() << what << " #" << i << " of type " << type
+                               << ": " << *why;
+    return success();
+  };
+  for (auto [i, t] : llvm::enumerate(op->getOperandTypes()))
+    if (failed(check(t, "operand", i)))
+      return failure();
+  for (auto [i, t] : llvm::enumerate(op->getResultTypes()))
+    if (failed(check(t, "result", i)))
+      return failure();
+  return success();
+}
+
 /// Checks that `params` can describe a value of type `type`: the element type
-/// is wide enough and per-axis parameters have one scale per slice.
+/// is wide enough and per-axis parameters have one scale per slice of a
+/// static extent (a dynamic one could not be checked, and the executor and
+/// code generators would index past the scales).
 static LogicalResult verifyParamsFor(Operation *op, QuantParamsAttr params,
                                      Type type, StringRef what) {
   auto shaped = cast<ShapedType>(type);
@@ -28,7 +62,11 @@ static LogicalResult verifyParamsFor(Operation *op, QuantParamsAttr params,
     return op->emitOpError() << what << " quantization axis " << axis
                              << " is not a dimension of " << type;
   int64_t dim = shaped.getDimSize(axis);
-  if (!ShapedType::isDynamic(dim) && dim != params.getNumScales())
+  if (ShapedType::isDynamic(dim))
+    return op->emitOpError()
+           << what << " is quantized along axis " << axis
+           << ", which must have a static extent in " << type;
+  if (dim != params.getNumScales())
     return op->emitOpError()
            << what << " has " << params.getNumScales()
            << " scales but dimension " << axis << " has size " << dim;
@@ -40,14 +78,20 @@ static LogicalResult verifyParamsFor(Operation *op, QuantParamsAttr params,
 //===----------------------------------------------------------------------===//
 
 LogicalResult QuantizeOp::verify() {
+  if (failed(verifyTensorSizes(*this)))
+    return failure();
   return verifyParamsFor(*this, getParams(), getOutput().getType(), "result");
 }
 
 LogicalResult DequantizeOp::verify() {
+  if (failed(verifyTensorSizes(*this)))
+    return failure();
   return verifyParamsFor(*this, getParams(), getInput().getType(), "input");
 }
 
 LogicalResult RequantizeOp::verify() {
+  if (failed(verifyTensorSizes(*this)))
+    return failure();
   if (failed(verifyParamsFor(*this, getInputParams(), getInput().getType(),
                              "input")) ||
       failed(verifyParamsFor(*this, getOutputParams(), getOutput().getType(),
@@ -64,6 +108,8 @@ LogicalResult RequantizeOp::verify() {
 //===----------------------------------------------------------------------===//
 
 LogicalResult PackedConstantOp::verify() {
+  if (failed(verifyTensorSizes(*this)))
+    return failure();
   auto type = cast<RankedTensorType>(getOutput().getType());
   if (!type.hasStaticShape())
     return emitOpError("result must have a static shape, got ") << type;
@@ -106,6 +152,8 @@ SmallVector<int8_t> PackedConstantOp::unpack() {
 //===----------------------------------------------------------------------===//
 
 LogicalResult MultipointWeightOp::verify() {
+  if (failed(verifyTensorSizes(*this)))
+    return failure();
   if (getTerms().empty())
     return emitOpError("needs at least one term");
   if (getParams().size() != getTerms().size())
@@ -205,15 +253,23 @@ static LogicalResult verifyQuantizedCompute(OpTy op, int64_t outChannels) {
   return success();
 }
 
-static int64_t convOutSize(int64_t in, int64_t k, int64_t padA, int64_t padB,
-                           int64_t stride, int64_t dilation) {
+/// floor((in + padA + padB - ((k - 1) * dilation + 1)) / stride) + 1, or
+/// kDynamic if `in` or `k` is; nullopt if the arithmetic overflows int64.
+static std::optional<int64_t> convOutSize(int64_t in, int64_t k, int64_t padA,
+                                          int64_t padB, int64_t stride,
+                                          int64_t dilation) {
   if (ShapedType::isDynamic(in) || ShapedType::isDynamic(k))
     return ShapedType::kDynamic;
-  int64_t eff = (k - 1) * dilation + 1;
-  return (in + padA + padB - eff) / stride + 1;
+  std::optional<int64_t> reach = checkedMul(k - 1, dilation);
+  std::optional<int64_t> padded = checkedSum({in, padA, padB});
+  if (!reach || !padded)
+    return std::nullopt;
+  return (*padded - *reach - 1) / stride + 1;
 }
 
 LogicalResult Conv2DOp::verify() {
+  if (failed(verifyTensorSizes(*this)))
+    return failure();
   auto inType = cast<ShapedType>(getInput().getType());
   auto wType = cast<ShapedType>(getWeight().getType());
   auto outType = cast<ShapedType>(getOutput().getType());
@@ -253,10 +309,14 @@ LogicalResult Conv2DOp::verify() {
     return emitOpError() << "result has " << outType.getDimSize(3)
                          << " channels, weight has " << o;
   for (int i = 0; i < 2; ++i) {
-    int64_t want =
+    std::optional<int64_t> wantOr =
         convOutSize(inType.getDimSize(1 + i), wType.getDimSize(1 + i),
                     getPad()[2 * i], getPad()[2 * i + 1], getStride()[i],
                     getDilation()[i]);
+    if (!wantOr)
+      return emitOpError() << "pads and dilation of spatial dimension " << i
+                           << " overflow 64-bit size arithmetic";
+    int64_t want = *wantOr;
     int64_t got = outType.getDimSize(1 + i);
     if (!ShapedType::isDynamic(want) && !ShapedType::isDynamic(got) &&
         want != got)
@@ -267,6 +327,8 @@ LogicalResult Conv2DOp::verify() {
 }
 
 LogicalResult FullyConnectedOp::verify() {
+  if (failed(verifyTensorSizes(*this)))
+    return failure();
   auto inType = cast<ShapedType>(getInput().getType());
   auto wType = cast<ShapedType>(getWeight().getType());
   auto outType = cast<ShapedType>(getOutput().getType());
@@ -293,6 +355,8 @@ LogicalResult FullyConnectedOp::verify() {
 //===----------------------------------------------------------------------===//
 
 LogicalResult AddOp::verify() {
+  if (failed(verifyTensorSizes(*this)))
+    return failure();
   auto lt = cast<ShapedType>(getLhs().getType());
   auto rt = cast<ShapedType>(getRhs().getType());
   auto ot = cast<ShapedType>(getOutput().getType());
@@ -325,6 +389,8 @@ LogicalResult AddOp::verify() {
 }
 
 LogicalResult AvgPool2dOp::verify() {
+  if (failed(verifyTensorSizes(*this)))
+    return failure();
   auto it = cast<ShapedType>(getInput().getType());
   auto ot = cast<ShapedType>(getOutput().getType());
   if (it.getRank() != 4 || ot.getRank() != 4)
@@ -342,9 +408,13 @@ LogicalResult AvgPool2dOp::verify() {
         getPad()[2 * i + 1] >= getKernel()[i])
       return emitOpError("padding must be smaller than the kernel");
   for (int i = 0; i < 2; ++i) {
-    int64_t want = convOutSize(it.getDimSize(1 + i), getKernel()[i],
-                               getPad()[2 * i], getPad()[2 * i + 1],
-                               getStride()[i], 1);
+    std::optional<int64_t> wantOr =
+        convOutSize(it.getDimSize(1 + i), getKernel()[i], getPad()[2 * i],
+                    getPad()[2 * i + 1], getStride()[i], 1);
+    if (!wantOr)
+      return emitOpError() << "kernel and pads of spatial dimension " << i
+                           << " overflow 64-bit size arithmetic";
+    int64_t want = *wantOr;
     int64_t got = ot.getDimSize(1 + i);
     if (!ShapedType::isDynamic(want) && !ShapedType::isDynamic(got) &&
         want != got)
