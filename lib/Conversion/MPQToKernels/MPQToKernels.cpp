@@ -10,6 +10,7 @@
 #include "mpq/Conversion/MPQToKernels/MPQToKernels.h"
 #include "mpq/Dialect/MPQ/IR/MPQOps.h"
 #include "mpq/Quant/IntegerSemantics.h"
+#include "mpq/Support/CheckedMath.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -138,6 +139,14 @@ FailureOr<SmallVector<int64_t>> staticShape(Operation *op, Value v) {
                              "the batch dimension");
     d = 1;
   }
+  // Every later size computation (element counts, byte offsets, strides)
+  // relies on this bound (docs/hardening.md).
+  Type e = t.getElementType();
+  int64_t bytes = e.isIntOrFloat() ? (e.getIntOrFloatBitWidth() + 7) / 8 : 8;
+  if (std::optional<std::string> why = mpq::checkTensorSize(
+          shape, std::max<int64_t>(bytes, 1),
+          std::to_string(bytes) + "-byte elements"))
+    return op->emitOpError("code generation: ") << *why;
   return shape;
 }
 
@@ -566,6 +575,15 @@ LogicalResult Lowering::plan() {
     workspaceBytes = std::max(workspaceBytes, at + bytes);
     return at;
   };
+  // Each buffer is at most kMaxTensorBytes, so one more allocation cannot
+  // overflow int64; the plan stops at the op that crosses the limit.
+  auto checkWorkspace = [&](Operation *o) -> LogicalResult {
+    if (workspaceBytes <= mpq::kMaxWorkspaceBytes)
+      return success();
+    return o->emitOpError("code generation: the workspace would need ")
+           << workspaceBytes
+           << " bytes at this op, more than the limit of 2^40 bytes";
+  };
   for (auto [i, o] : llvm::enumerate(ops)) {
     int64_t now = int64_t(i);
     llvm::erase_if(live, [&](const Live &l) { return l.lastUse < now; });
@@ -583,12 +601,19 @@ LogicalResult Lowering::plan() {
       // A result nobody reads still needs a place to be written.
       offsetOf[r] =
           allocate(bytes, lastUse.lookup(r) > now ? lastUse.lookup(r) : now);
+      if (failed(checkWorkspace(o)))
+        return failure();
     }
     FailureOr<int64_t> s = scratchBytes(o);
     if (failed(s))
       return failure();
+    if (*s > mpq::kMaxTensorBytes)
+      return o->emitOpError("code generation: scratch of ")
+             << *s << " bytes is more than the limit of 2^40 bytes";
     if (*s > 0)
       scratchOffset[o] = allocate(*s, now);
+    if (failed(checkWorkspace(o)))
+      return failure();
   }
   return success();
 }
