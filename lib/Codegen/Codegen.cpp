@@ -13,6 +13,23 @@
 using namespace mlir;
 using namespace mpq;
 
+LogicalResult mpq::checkCodegen(ModuleOp quantized,
+                                const TargetDescription &target,
+                                StringRef targetsDir) {
+  const Backend *backend = lookupBackend(target.arch);
+  if (!backend)
+    return quantized.emitError("no code generation backend for arch '")
+           << target.arch << "' (target '" << target.name << "')";
+  OwningOpRef<ModuleOp> module = quantized.clone();
+  PassManager pm(module->getContext());
+  BackendOptions opts;
+  opts.target = target.name;
+  opts.targetsDir = targetsDir.str();
+  opts.toLLVM = false;
+  pm.addPass(backend->create(opts));
+  return pm.run(*module);
+}
+
 FailureOr<ArtifactInfo> mpq::generateArtifacts(ModuleOp quantized,
                                                const TargetDescription &target,
                                                StringRef targetsDir,

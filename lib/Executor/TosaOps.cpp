@@ -684,8 +684,8 @@ enum class Unary {
 } // namespace
 
 template <Unary K> static float applyUnary(float x) {
-  if constexpr (K == Unary::Sigmoid)
-    return 1.0f / (1.0f + std::exp(-x));
+  if constexpr (K == Unary::Sigmoid) // expFloat, as generated code has it
+    return 1.0f / (1.0f + mpq::expFloat(-x));
   else if constexpr (K == Unary::Tanh)
     return std::tanh(x);
   else if constexpr (K == Unary::Exp)

@@ -10,6 +10,7 @@
 
 #include "mpq/Dialect/MPQ/IR/MPQAttrs.h"
 #include "mpq/Dialect/MPQ/IR/MPQInterfaces.h"
+#include "mpq/Executor/Batching.h"
 #include "mpq/Executor/Executor.h"
 #include "mpq/Executor/Npy.h"
 #include "mpq/Quant/Quantizer.h"
@@ -127,7 +128,9 @@ LogicalResult MPQCalibratePass::sweep(Executor &exec, func::FuncOp fn,
                                       StringRef what,
                                       const ValueObserver &observe) {
   exec.setObserver(observe);
-  int64_t batch = std::max<int64_t>(1, batchSize);
+  // A model exported with batch 1 runs its samples one at a time.
+  int64_t report = std::max<int64_t>(1, batchSize);
+  int64_t batch = samplesPerRun(fn, report);
   for (int64_t begin = 0; begin < n; begin += batch) {
     int64_t end = std::min(n, begin + batch);
     Tensor chunk = data.sliceDim0(begin, end);
@@ -135,8 +138,9 @@ LogicalResult MPQCalibratePass::sweep(Executor &exec, func::FuncOp fn,
       exec.setObserver(nullptr);
       return failure();
     }
-    llvm::errs() << "mpq-calibrate: " << what << ": " << end << "/" << n
-                 << " samples\n";
+    if (end == n || end % report == 0)
+      llvm::errs() << "mpq-calibrate: " << what << ": " << end << "/" << n
+                   << " samples\n";
   }
   exec.setObserver(nullptr);
   return success();

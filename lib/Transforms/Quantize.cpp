@@ -11,6 +11,7 @@
 
 #include "mpq/Dialect/MPQ/IR/MPQInterfaces.h"
 #include "mpq/Dialect/MPQ/IR/MPQOps.h"
+#include "mpq/Executor/Batching.h"
 #include "mpq/Executor/Executor.h"
 #include "mpq/Executor/Npy.h"
 #include "mpq/Quant/IntegerSemantics.h"
@@ -486,8 +487,9 @@ QuantizeImpl::measureInput(Operation *op, Value codes, QuantParamsAttr params,
     Executor exec(fn->getParentOfType<ModuleOp>());
     exec.setObserver(observe);
     int64_t n = calibData->getDimSize(0);
-    for (int64_t begin = 0; begin < n; begin += 128) {
-      Tensor chunk = calibData->sliceDim0(begin, std::min(n, begin + 128));
+    int64_t batch = samplesPerRun(fn, 128); // 1 for a batch-1 model
+    for (int64_t begin = 0; begin < n; begin += batch) {
+      Tensor chunk = calibData->sliceDim0(begin, std::min(n, begin + batch));
       if (failed(exec.run(fn, {chunk})))
         return op->emitError() << "could not run the partly quantized "
                                   "function on the calibration data";

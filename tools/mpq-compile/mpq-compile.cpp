@@ -17,6 +17,7 @@
 
 #include "mpq/Codegen/Codegen.h"
 #include "mpq/Dialect/MPQ/IR/MPQOps.h"
+#include "mpq/Executor/Batching.h"
 #include "mpq/Executor/Executor.h"
 #include "mpq/Executor/Npy.h"
 #include "mpq/InitAll.h"
@@ -229,7 +230,11 @@ json::Object layerReport(Operation *op, int64_t *sizeBits, int64_t *bops) {
 FailureOr<double> accuracy(ModuleOp module, const mpq::Tensor &images,
                            const mpq::Tensor &labels) {
   mpq::Executor exec(module);
-  FailureOr<SmallVector<mpq::Tensor>> out = exec.run("main", {images});
+  FailureOr<func::FuncOp> fn = exec.lookupFunction("main");
+  if (failed(fn))
+    return failure();
+  FailureOr<SmallVector<mpq::Tensor>> out =
+      mpq::runSamples(exec, *fn, {images}, int64_t(images.getDimSize(0)));
   if (failed(out) || out->empty())
     return failure();
   std::string error;
@@ -334,6 +339,36 @@ int main(int argc, char **argv) {
   if (!module)
     return 1;
   OwningOpRef<ModuleOp> floatModule = module->clone();
+
+  // --- dry run: can code generation handle every op? ----------------------
+  // Quantize a copy from one sample (min/max ranges, nearest rounding) and
+  // run the kernel lowering on it, so an op without code generation is
+  // refused at the op before calibration spends its time.
+  if (targetDesc) {
+    progress("checking code generation for " + targetDesc->name +
+             " (dry run on one sample)");
+    OwningOpRef<ModuleOp> dry = module->clone();
+    PassManager dpm(&ctx);
+    dpm.addNestedPass<func::FuncOp>(mpq::createMPQFoldFlattenTransposePass());
+    mpq::MPQCalibratePassOptions dryCalib;
+    dryCalib.data = calibFile;
+    dryCalib.samples = 1;
+    dryCalib.method = "minmax";
+    dpm.addPass(mpq::createMPQCalibratePass(dryCalib));
+    mpq::MPQQuantizePassOptions dryQuant;
+    dryQuant.weightBits = weightBits;
+    dryQuant.actBits = actBits;
+    dryQuant.granularity = granularity;
+    dryQuant.weightMethod = "maxabs";
+    dryQuant.biasCorrection = false;
+    dryQuant.rounding = "nearest";
+    dpm.addPass(mpq::createMPQQuantizePass(dryQuant));
+    if (failed(dpm.run(*dry)) ||
+        failed(mpq::checkCodegen(*dry, *targetDesc, targetsDir)))
+      return fail("code generation for --target " + target +
+                  " does not support this model (found before "
+                  "calibration; nothing written)");
+  }
 
   // --- calibrate and quantize --------------------------------------------
   PassManager pm(&ctx);

@@ -6,7 +6,8 @@
 //
 // Interprets one function of the module with the reference executor.
 // Inputs whose argument has a dynamic leading dimension (the batch) are split
-// into chunks of --batch-size samples along dimension 0; other inputs go
+// into chunks of --batch-size samples along dimension 0 (one sample per chunk
+// when an argument has a static leading dimension of 1); other inputs go
 // whole to every chunk. The function runs once per chunk and the outputs are
 // concatenated along dimension 0. Outputs are only written once everything
 // succeeded (each through a temporary file renamed into place). Exit code 0
@@ -206,19 +207,41 @@ int main(int argc, char **argv) {
     labels = std::move(*t);
   }
   // Check the whole files before chunking, so that errors report the
-  // file's shape rather than a chunk's (chunks then always pass).
-  if (failed(executor.verifyInputs(*func, inputs)))
+  // file's shape rather than a chunk's (chunks then always pass). An
+  // argument with a static leading dimension of 1 given more samples (a
+  // model exported with batch 1, run one sample at a time below) is checked
+  // on its first sample.
+  auto staticOneGivenMore = [&](unsigned i) {
+    auto ranked = llvm::dyn_cast<RankedTensorType>(funcType.getInput(i));
+    return ranked && ranked.getRank() > 0 && ranked.getDimSize(0) == 1 &&
+           inputs[i].getRank() > 0 && inputs[i].getDimSize(0) > 1 &&
+           batchSize > 0;
+  };
+  if (llvm::any_of(llvm::seq<unsigned>(0, inputs.size()),
+                   staticOneGivenMore)) {
+    SmallVector<Tensor> firstSamples;
+    for (auto [i, t] : llvm::enumerate(inputs))
+      firstSamples.push_back(staticOneGivenMore(i) ? t.sliceDim0(0, 1) : t);
+    if (failed(executor.verifyInputs(*func, firstSamples)))
+      return 1;
+  } else if (failed(executor.verifyInputs(*func, inputs))) {
     return 1;
+  }
 
   // Chunking along dimension 0: inputs whose argument has a dynamic leading
   // dimension (the batch) are split; the others (weights passed as
   // arguments, ...) go whole to every chunk.
+  // An argument with a static leading dimension of 1 (a model exported with
+  // batch 1) given more samples takes them one at a time.
   int64_t total = -1;
+  bool oneAtATime = false;
   SmallVector<bool> batched;
   for (auto [i, t] : llvm::enumerate(inputs)) {
     auto ranked = llvm::dyn_cast<RankedTensorType>(funcType.getInput(i));
-    bool isBatched = ranked && ranked.getRank() > 0 && ranked.isDynamicDim(0) &&
-                     t.getRank() > 0;
+    bool staticOne = staticOneGivenMore(i);
+    oneAtATime |= staticOne;
+    bool isBatched = ranked && ranked.getRank() > 0 &&
+                     (ranked.isDynamicDim(0) || staticOne) && t.getRank() > 0;
     batched.push_back(isBatched);
     if (!isBatched)
       continue;
@@ -229,7 +252,7 @@ int main(int argc, char **argv) {
                   "); pass --batch-size 0 to run them in one piece");
     total = t.getDimSize(0);
   }
-  int64_t chunk = batchSize;
+  int64_t chunk = oneAtATime ? 1 : int64_t(batchSize);
   bool split = batchSize > 0 && total > chunk;
   int64_t numChunks = split ? (total + chunk - 1) / chunk : 1;
 

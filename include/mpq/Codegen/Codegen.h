@@ -27,6 +27,14 @@ generateArtifacts(mlir::ModuleOp quantized, const TargetDescription &target,
                   llvm::StringRef targetsDir, llvm::StringRef name,
                   llvm::StringRef dir, llvm::StringRef asmPath = "");
 
+/// Runs the kernel lowering of --lower-to-neon (no LLVM, nothing written) on
+/// a copy of `quantized`: whether code generation supports every op of the
+/// module. Refusals are emitted at the op. mpq-compile runs it on a
+/// quantization of one sample before calibrating on all of them.
+mlir::LogicalResult checkCodegen(mlir::ModuleOp quantized,
+                                 const TargetDescription &target,
+                                 llvm::StringRef targetsDir);
+
 } // namespace mpq
 
 #endif // MPQ_CODEGEN_CODEGEN_H

@@ -102,7 +102,7 @@ LogicalResult Lowering::emitTranspose(tosa::TransposeOp op,
   return success();
 }
 
-static FailureOr<SmallVector<int64_t>> constShape(Operation *op, Value v) {
+FailureOr<SmallVector<int64_t>> lowering::constShape(Operation *op, Value v) {
   auto c = v.getDefiningOp<tosa::ConstShapeOp>();
   if (!c)
     return op->emitOpError("code generation needs constant shape operands");
@@ -154,11 +154,34 @@ LogicalResult Lowering::emitConcat(tosa::ConcatOp op, ImplicitLocOpBuilder &b) {
 }
 
 LogicalResult Lowering::emitClamp(tosa::ClampOp op, ImplicitLocOpBuilder &b) {
+  Type e = cast<ShapedType>(op.getInput().getType()).getElementType();
+  auto flo = dyn_cast<FloatAttr>(op.getMinValAttr());
+  auto fhi = dyn_cast<FloatAttr>(op.getMaxValAttr());
+  if (e.isF32() && flo && fhi) {
+    // The executor's std::min(std::max(x, lo), hi): NaN propagates, and a
+    // tie keeps x.
+    Value in = storage(op.getInput()).mem, out = storage(op.getOutput()).mem;
+    int64_t n = numElements(*staticShape(op, op.getInput()));
+    Type f32 = b.getF32Type();
+    Value l = arith::ConstantOp::create(
+        b, f32, b.getF32FloatAttr(float(flo.getValueAsDouble())));
+    Value h = arith::ConstantOp::create(
+        b, f32, b.getF32FloatAttr(float(fhi.getValueAsDouble())));
+    forLoop(b, n, [&](Value i) {
+      Value x = memref::LoadOp::create(b, in, ValueRange{i});
+      Value below = arith::CmpFOp::create(b, arith::CmpFPredicate::OLT, x, l);
+      Value y = arith::SelectOp::create(b, below, l, x);
+      Value above = arith::CmpFOp::create(b, arith::CmpFPredicate::OLT, h, y);
+      memref::StoreOp::create(b, arith::SelectOp::create(b, above, h, y), out,
+                              ValueRange{i});
+    });
+    return success();
+  }
   auto lo = dyn_cast<IntegerAttr>(op.getMinValAttr());
   auto hi = dyn_cast<IntegerAttr>(op.getMaxValAttr());
-  Type e = cast<ShapedType>(op.getInput().getType()).getElementType();
   if (!lo || !hi || !e.isInteger(8))
-    return op.emitOpError("code generation clamps i8 codes only");
+    return op.emitOpError("code generation clamps i8 codes and float32 "
+                          "values only");
   const Storage &in = storage(op.getInput());
   Value out = storage(op.getOutput()).mem;
   int64_t n = numElements(*staticShape(op, op.getInput()));

@@ -62,6 +62,102 @@ static Value floatMax(ImplicitLocOpBuilder &b, Value a, Value c) {
   return arith::SelectOp::create(b, nan, qnan, m);
 }
 
+/// The executor's propagatingMin for floats: NaN if either is NaN, else
+/// a < b ? a : b.
+static Value floatMin(ImplicitLocOpBuilder &b, Value a, Value c) {
+  Value lt = arith::CmpFOp::create(b, arith::CmpFPredicate::OLT, a, c);
+  Value m = arith::SelectOp::create(b, lt, a, c);
+  Value nan = arith::CmpFOp::create(b, arith::CmpFPredicate::UNO, a, c);
+  Value qnan = arith::ConstantOp::create(
+      b, b.getF32Type(),
+      b.getF32FloatAttr(std::numeric_limits<float>::quiet_NaN()));
+  return arith::SelectOp::create(b, nan, qnan, m);
+}
+
+/// Row-major strides of an operand broadcast to the result: a size-1
+/// dimension has stride 0.
+static SmallVector<int64_t> broadcastStrides(ArrayRef<int64_t> shape) {
+  SmallVector<int64_t> st = stridesOf(shape);
+  for (auto [d, s] : llvm::enumerate(shape))
+    if (s == 1)
+      st[d] = 0;
+  return st;
+}
+
+LogicalResult Lowering::emitFloatSelect(tosa::SelectOp op,
+                                        ImplicitLocOpBuilder &b) {
+  SmallVector<int64_t> so = *staticShape(op, op.getResult());
+  SmallVector<SmallVector<int64_t>> strides;
+  for (Value v : op->getOperands()) {
+    SmallVector<int64_t> s = *staticShape(op, v);
+    if (s.size() != so.size())
+      return op.emitOpError("code generation broadcasts operands of equal "
+                            "rank only");
+    strides.push_back(broadcastStrides(s));
+  }
+  if (!cast<ShapedType>(op.getOperand(0).getType())
+           .getElementType()
+           .isInteger(1))
+    return op.emitOpError("code generation needs an i1 predicate");
+  Value p = storage(op.getOperand(0)).mem, x = storage(op.getOperand(1)).mem,
+        y = storage(op.getOperand(2)).mem, out = storage(op.getResult()).mem;
+  SmallVector<int64_t> stO = stridesOf(so);
+  loopNest(b, so, [&](ArrayRef<Value> ivs) {
+    auto load = [&](Value mem, ArrayRef<int64_t> st) -> Value {
+      return memref::LoadOp::create(b, mem,
+                                    ValueRange{linearIndex(b, ivs, st)});
+    };
+    Value r = arith::SelectOp::create(b, load(p, strides[0]),
+                                      load(x, strides[1]), load(y, strides[2]));
+    memref::StoreOp::create(b, r, out, ValueRange{linearIndex(b, ivs, stO)});
+  });
+  return success();
+}
+
+LogicalResult Lowering::emitPad(tosa::PadOp op, ImplicitLocOpBuilder &b) {
+  FailureOr<SmallVector<int64_t>> padding = constShape(op, op.getPadding());
+  if (failed(padding))
+    return failure();
+  // The fill value: a constant of the element type (codes or floats).
+  auto padConst = op.getPadConst().getDefiningOp<tosa::ConstOp>();
+  auto dense =
+      padConst ? dyn_cast<DenseElementsAttr>(padConst.getValues()) : nullptr;
+  Type e = cast<ShapedType>(op.getInput1().getType()).getElementType();
+  if (!dense || dense.getNumElements() != 1 ||
+      !(e.isF32() || e.isInteger(8)))
+    return op.emitOpError("code generation pads i8 codes or float32 values "
+                          "with a constant pad_const");
+  SmallVector<int64_t> inShape = *staticShape(op, op.getInput1());
+  SmallVector<int64_t> outShape = *staticShape(op, op.getOutput());
+  SmallVector<int64_t> low;
+  for (size_t d = 0; d < inShape.size(); ++d) {
+    if ((*padding)[2 * d] < 0 || (*padding)[2 * d + 1] < 0)
+      return op.emitOpError("code generation needs non-negative padding");
+    low.push_back((*padding)[2 * d]);
+  }
+  Value fill =
+      e.isF32()
+          ? Value(arith::ConstantOp::create(
+                b, e,
+                b.getF32FloatAttr(
+                    (*dense.getValues<APFloat>().begin()).convertToFloat())))
+          : cst(b, e, (*dense.getValues<APInt>().begin()).getSExtValue());
+  Value in = storage(op.getInput1()).mem, out = storage(op.getOutput()).mem;
+  // Fill everything, then copy the input into its box.
+  forLoop(b, numElements(outShape), [&](Value i) {
+    memref::StoreOp::create(b, fill, out, ValueRange{i});
+  });
+  SmallVector<int64_t> inStrides = stridesOf(inShape),
+                       outStrides = stridesOf(outShape);
+  loopNest(b, inShape, [&](ArrayRef<Value> ivs) {
+    Value v = memref::LoadOp::create(
+        b, in, ValueRange{linearIndex(b, ivs, inStrides)});
+    memref::StoreOp::create(
+        b, v, out, ValueRange{linearIndex(b, ivs, outStrides, low)});
+  });
+  return success();
+}
+
 LogicalResult Lowering::emitFloatBinary(Operation *op,
                                         ImplicitLocOpBuilder &b) {
   Value lhs = op->getOperand(0), rhs = op->getOperand(1);
@@ -95,8 +191,18 @@ LogicalResult Lowering::emitFloatBinary(Operation *op,
       r = arith::AddFOp::create(b, x, y);
     else if (isa<tosa::SubOp>(op))
       r = arith::SubFOp::create(b, x, y);
-    else
+    else if (isa<tosa::MulOp>(op))
       r = arith::MulFOp::create(b, x, y);
+    else if (isa<tosa::MaximumOp>(op))
+      r = floatMax(b, x, y);
+    else if (isa<tosa::MinimumOp>(op))
+      r = floatMin(b, x, y);
+    else if (isa<tosa::GreaterOp>(op)) // false on NaN, as x > y in C++
+      r = arith::CmpFOp::create(b, arith::CmpFPredicate::OGT, x, y);
+    else if (isa<tosa::GreaterEqualOp>(op))
+      r = arith::CmpFOp::create(b, arith::CmpFPredicate::OGE, x, y);
+    else
+      r = arith::CmpFOp::create(b, arith::CmpFPredicate::OEQ, x, y);
     memref::StoreOp::create(b, r, out, ValueRange{linearIndex(b, ivs, stO)});
   });
   return success();
@@ -110,8 +216,26 @@ LogicalResult Lowering::emitFloatUnary(Operation *op, ImplicitLocOpBuilder &b) {
       arith::ConstantOp::create(b, b.getF32Type(), b.getF32FloatAttr(1.0f));
   forLoop(b, n, [&](Value i) {
     Value x = memref::LoadOp::create(b, in, ValueRange{i});
-    Value r = isa<tosa::ExpOp>(op) ? emitExpFloat(b, x)
-                                   : Value(arith::DivFOp::create(b, one, x));
+    Value r;
+    if (isa<tosa::ExpOp>(op))
+      r = emitExpFloat(b, x);
+    else if (isa<tosa::ReciprocalOp>(op))
+      r = arith::DivFOp::create(b, one, x);
+    else if (isa<tosa::SigmoidOp>(op)) // 1 / (1 + expFloat(-x))
+      r = arith::DivFOp::create(
+          b, one,
+          arith::AddFOp::create(
+              b, one, emitExpFloat(b, arith::NegFOp::create(b, x))));
+    else if (isa<tosa::AbsOp>(op))
+      r = math::AbsFOp::create(b, x);
+    else if (isa<tosa::NegateOp>(op))
+      r = arith::NegFOp::create(b, x);
+    else if (isa<tosa::FloorOp>(op))
+      r = math::FloorOp::create(b, x);
+    else if (isa<tosa::CeilOp>(op))
+      r = math::CeilOp::create(b, x);
+    else // rsqrt: 1 / sqrt(x), both correctly rounded
+      r = arith::DivFOp::create(b, one, math::SqrtOp::create(b, x));
     memref::StoreOp::create(b, r, out, ValueRange{i});
   });
   return success();
@@ -128,12 +252,12 @@ LogicalResult Lowering::emitFloatReduce(Operation *op,
   int64_t outer = numElements(ArrayRef<int64_t>(shape).take_front(axis));
   int64_t len = shape[axis];
   int64_t inner = numElements(ArrayRef<int64_t>(shape).drop_front(axis + 1));
-  bool isMax = isa<tosa::ReduceMaxOp>(op);
+  bool isMax = isa<tosa::ReduceMaxOp>(op), isMin = isa<tosa::ReduceMinOp>(op);
   Value in = storage(input).mem, out = storage(op->getResult(0)).mem;
+  float inf = std::numeric_limits<float>::infinity();
   Value init = arith::ConstantOp::create(
       b, b.getF32Type(),
-      b.getF32FloatAttr(isMax ? -std::numeric_limits<float>::infinity()
-                              : 0.0f));
+      b.getF32FloatAttr(isMax ? -inf : isMin ? inf : 0.0f));
   // In the executor's order: for each output element, over the axis from 0.
   loopNest(b, {outer, inner}, [&](ArrayRef<Value> ivs) {
     Value base = addI(b, mulI(b, ivs[0], len * inner), ivs[1]);
@@ -143,8 +267,9 @@ LogicalResult Lowering::emitFloatReduce(Operation *op,
           ImplicitLocOpBuilder ib(loc, ob);
           Value v = memref::LoadOp::create(
               ib, in, ValueRange{addI(ib, base, mulI(ib, a, inner))});
-          Value r = isMax ? floatMax(ib, acc[0], v)
-                          : Value(arith::AddFOp::create(ib, acc[0], v));
+          Value r = isMax   ? floatMax(ib, acc[0], v)
+                    : isMin ? floatMin(ib, acc[0], v)
+                            : Value(arith::AddFOp::create(ib, acc[0], v));
           scf::YieldOp::create(ib, r);
         });
     memref::StoreOp::create(

@@ -174,6 +174,8 @@ private:
   LogicalResult emitFloatBinary(Operation *op, ImplicitLocOpBuilder &b);
   LogicalResult emitFloatUnary(Operation *op, ImplicitLocOpBuilder &b);
   LogicalResult emitFloatReduce(Operation *op, ImplicitLocOpBuilder &b);
+  LogicalResult emitFloatSelect(tosa::SelectOp op, ImplicitLocOpBuilder &b);
+  LogicalResult emitPad(tosa::PadOp op, ImplicitLocOpBuilder &b);
 
   /// C = A * W^T for a conv (im2col tiles) or FC (rows read in place);
   /// `packA` fills the scratch tile for rows [m0, m0 + rows) and returns the
@@ -189,6 +191,8 @@ private:
                  ArrayRef<int8_t> values);
   Value globalI32(ImplicitLocOpBuilder &b, StringRef kind,
                   ArrayRef<int32_t> values);
+  /// Read-only storage for a constant tensor that an op reads as data.
+  LogicalResult constantStorage(tosa::ConstOp op, ImplicitLocOpBuilder &b);
   Storage &storage(Value v) { return storageOf[root(v)]; }
   Value root(Value v) const {
     auto it = aliasOf.find(v);
@@ -210,8 +214,12 @@ private:
   llvm::DenseMap<Operation *, int64_t> scratchOffset;
   llvm::DenseMap<Value, Storage> storageOf;
   int64_t workspaceBytes = 0;
-  int64_t inputSize = 0, outputSize = 0;
-  Value inputArg, resultValue;
+  /// Floats per sample of each input and output (the C API takes one
+  /// pointer per input and output, in order).
+  SmallVector<int64_t> inputSizes, outputSizes;
+  /// The roots of the returned values; each is written straight into its
+  /// output buffer.
+  SmallVector<Value> resultRoots;
   Value workspace;
   SmallVector<Operation *> created; ///< globals, for cleanup on failure
   int64_t globalCounter = 0;
@@ -223,6 +231,8 @@ private:
 /// scalar one, which needs an int32 accumulator row in the workspace).
 bool depthwiseVectorForm(Conv2DOp op);
 bool isConstantLike(Operation *op);
+/// The values of a tosa.const_shape operand (error at `op` otherwise).
+FailureOr<SmallVector<int64_t>> constShape(Operation *op, Value v);
 LogicalResult requirePerTensor(Operation *op, QuantParamsAttr p,
                                StringRef what);
 

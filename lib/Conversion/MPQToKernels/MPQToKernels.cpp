@@ -47,12 +47,12 @@ int64_t lowering::numElements(ArrayRef<int64_t> shape) {
 
 FailureOr<int64_t> lowering::elementBytes(Operation *op, Value v) {
   Type e = cast<ShapedType>(v.getType()).getElementType();
-  if (e.isInteger(8))
+  if (e.isInteger(8) || e.isInteger(1)) // i1 (comparisons): one byte each
     return int64_t(1);
   if (e.isInteger(32) || e.isF32())
     return int64_t(4);
-  return op->emitOpError("code generation supports i8, i32 and f32 tensors, "
-                         "not ")
+  return op->emitOpError("code generation supports i1, i8, i32 and f32 "
+                         "tensors, not ")
          << e;
 }
 
@@ -109,24 +109,24 @@ bool lowering::isConstantLike(Operation *op) {
 
 LogicalResult Lowering::plan() {
   Block &body = entry.getBody().front();
-  if (entry.getNumArguments() != 1 || entry.getNumResults() != 1)
-    return entry.emitOpError("code generation needs exactly one input and "
-                             "one output (the C API is model_run(input, "
-                             "output, workspace))");
-  inputArg = body.getArgument(0);
-  auto inType = dyn_cast<RankedTensorType>(inputArg.getType());
-  auto outType = dyn_cast<RankedTensorType>(entry.getResultTypes()[0]);
-  if (!inType || !outType || !inType.getElementType().isF32() ||
-      !outType.getElementType().isF32())
-    return entry.emitOpError("code generation needs a float32 input and "
-                             "output");
-  FailureOr<SmallVector<int64_t>> inShape = staticShape(entry, inputArg);
-  if (failed(inShape))
-    return failure();
-  inputSize = numElements(*inShape);
-
+  if (entry.getNumArguments() < 1 || entry.getNumResults() < 1)
+    return entry.emitOpError("code generation needs at least one input and "
+                             "one output");
+  auto isF32Tensor = [](Type t) {
+    auto r = dyn_cast<RankedTensorType>(t);
+    return r && r.getElementType().isF32();
+  };
+  if (!llvm::all_of(entry.getArgumentTypes(), isF32Tensor) ||
+      !llvm::all_of(entry.getResultTypes(), isF32Tensor))
+    return entry.emitOpError("code generation needs float32 inputs and "
+                             "outputs");
+  for (Value arg : body.getArguments()) {
+    FailureOr<SmallVector<int64_t>> inShape = staticShape(entry, arg);
+    if (failed(inShape))
+      return failure();
+    inputSizes.push_back(numElements(*inShape));
+  }
   auto ret = cast<func::ReturnOp>(body.getTerminator());
-  resultValue = ret.getOperand(0);
 
   // Aliases and last uses.
   llvm::DenseMap<Value, int64_t> lastUse;
@@ -140,15 +140,22 @@ LogicalResult Lowering::plan() {
     for (Value v : o.getOperands())
       lastUse[root(v)] = i;
   }
-  Value resultRoot = root(resultValue);
-  if (resultRoot == inputArg || !resultRoot.getDefiningOp() ||
-      isConstantLike(resultRoot.getDefiningOp()))
-    return ret.emitOpError("code generation needs the result to be computed "
-                           "by the function");
-  FailureOr<SmallVector<int64_t>> outShape = staticShape(ret, resultValue);
-  if (failed(outShape))
-    return failure();
-  outputSize = numElements(*outShape);
+  for (auto [i, result] : llvm::enumerate(ret.getOperands())) {
+    Value r = root(result);
+    if (!r.getDefiningOp() || isConstantLike(r.getDefiningOp()))
+      return ret.emitOpError("code generation needs the result to be computed "
+                             "by the function");
+    // Each output buffer is written by the op that computes it.
+    if (llvm::is_contained(resultRoots, r))
+      return ret.emitOpError("code generation needs distinct tensors for the "
+                             "outputs; result #")
+             << i << " repeats an earlier one";
+    resultRoots.push_back(r);
+    FailureOr<SmallVector<int64_t>> outShape = staticShape(ret, result);
+    if (failed(outShape))
+      return failure();
+    outputSizes.push_back(numElements(*outShape));
+  }
 
   // First-fit allocation of every non-aliased, non-argument result in op
   // order; a buffer is free again after its last use.
@@ -185,7 +192,7 @@ LogicalResult Lowering::plan() {
     if (isConstantLike(o) || isa<tosa::ReshapeOp>(o))
       continue;
     for (Value r : o->getResults()) {
-      if (r == resultRoot)
+      if (llvm::is_contained(resultRoots, r))
         continue;
       FailureOr<SmallVector<int64_t>> shape = staticShape(o, r);
       FailureOr<int64_t> eb = elementBytes(o, r);
@@ -271,6 +278,44 @@ Value Lowering::globalI32(ImplicitLocOpBuilder &b, StringRef kind,
   return global(b, kind, b.getI32Type(), v);
 }
 
+/// Whether an op reads the constant `use` refers to as a tensor (and not as
+/// a weight, bias or shift that its emitter takes from the attribute).
+static bool readsConstantAsData(OpOperand &use) {
+  Operation *user = use.getOwner();
+  if (isa<Conv2DOp, FullyConnectedOp, MultipointWeightOp>(user))
+    return false;
+  if (isa<tosa::MulOp, tosa::PadOp>(user) && use.getOperandNumber() == 2)
+    return false; // mul's shift, pad's pad_const
+  if (isa<tosa::NegateOp>(user) && use.getOperandNumber() > 0)
+    return false; // zero points
+  return true;
+}
+
+LogicalResult Lowering::constantStorage(tosa::ConstOp op,
+                                        ImplicitLocOpBuilder &b) {
+  if (llvm::none_of(op->getUses(), readsConstantAsData))
+    return success();
+  auto dense = dyn_cast<DenseElementsAttr>(op.getValues());
+  auto type = dyn_cast<RankedTensorType>(op.getType());
+  if (!dense || !type || !type.hasStaticShape() ||
+      failed(elementBytes(op, op.getResult())))
+    return op.emitOpError("code generation needs a dense, statically shaped "
+                          "i8, i32 or f32 constant");
+  int64_t n = std::max<int64_t>(type.getNumElements(), 1);
+  auto flat = RankedTensorType::get({n}, type.getElementType());
+  std::string name = opts.symbolPrefix + "_const_" +
+                     std::to_string(globalCounter++);
+  OpBuilder mb(module.getContext());
+  mb.setInsertionPoint(entry);
+  auto memType = MemRefType::get({n}, type.getElementType());
+  auto g = memref::GlobalOp::create(
+      mb, op.getLoc(), name, mb.getStringAttr("private"), memType,
+      dense.reshape(flat), /*constant=*/true, mb.getI64IntegerAttr(16));
+  created.push_back(g);
+  storageOf[op.getResult()] = {memref::GetGlobalOp::create(b, memType, name)};
+  return success();
+}
+
 Value Lowering::scratch(ImplicitLocOpBuilder &b, Operation *op, Type elem,
                         int64_t count) {
   auto type = MemRefType::get({count}, elem);
@@ -312,40 +357,50 @@ LogicalResult Lowering::run() {
   MLIRContext *ctx = module.getContext();
   OpBuilder mb(ctx);
   mb.setInsertionPointAfter(entry);
-  auto inType = MemRefType::get({inputSize}, Float32Type::get(ctx));
-  auto outType = MemRefType::get({outputSize}, Float32Type::get(ctx));
+  // (input..., output..., workspace) -> i32
+  SmallVector<Type> argTypes;
+  for (int64_t n : llvm::concat<int64_t>(inputSizes, outputSizes))
+    argTypes.push_back(MemRefType::get({n}, Float32Type::get(ctx)));
   int64_t wsBytes = std::max<int64_t>(workspaceBytes, kBufferAlign);
-  auto wsType = MemRefType::get({wsBytes}, IntegerType::get(ctx, 8));
-  auto fnType = FunctionType::get(ctx, {inType, outType, wsType},
-                                  {IntegerType::get(ctx, 32)});
+  argTypes.push_back(MemRefType::get({wsBytes}, IntegerType::get(ctx, 8)));
+  auto fnType = FunctionType::get(ctx, argTypes, {IntegerType::get(ctx, 32)});
   auto fn = func::FuncOp::create(mb, entry.getLoc(), opts.symbolPrefix + "_run",
                                  fnType);
   Block *body = fn.addEntryBlock();
   ImplicitLocOpBuilder b(entry.getLoc(), ctx);
   b.setInsertionPointToStart(body);
-  workspace = body->getArgument(2);
-  storageOf[inputArg] = {body->getArgument(0)};
-  storageOf[root(resultValue)] = {body->getArgument(1)};
+  int64_t numInputs = int64_t(inputSizes.size());
+  workspace = body->getArguments().back();
+  for (int64_t i = 0; i < numInputs; ++i)
+    storageOf[entry.getArgument(i)] = {body->getArgument(i)};
+  for (auto [j, r] : llvm::enumerate(resultRoots))
+    storageOf[r] = {body->getArgument(numInputs + j)};
   for (Operation *op : ops)
     for (Value r : op->getResults()) {
       auto it = offsetOf.find(r);
       if (it == offsetOf.end())
         continue;
       Type e = cast<ShapedType>(r.getType()).getElementType();
-      int64_t eb = e.isInteger(8) ? 1 : 4;
+      int64_t eb = e.getIntOrFloatBitWidth() <= 8 ? 1 : 4;
       auto type = MemRefType::get({bytesOf[r] / eb}, e);
       storageOf[r] = {memref::ViewOp::create(b, type, workspace,
                                              idx(b, it->second), ValueRange{})};
     }
-  for (Value v : llvm::make_first_range(storageOf))
-    storageOf[v].isSigned = codesSigned(v);
-
   auto failAndClean = [&]() {
     fn.erase();
     for (Operation *g : created)
       g->erase();
     return failure();
   };
+  // Constants that ops read as tensors (a float island's Add(x, 3), a
+  // Concat with a constant) live in read-only globals.
+  for (Operation *op : ops)
+    if (auto c = dyn_cast<tosa::ConstOp>(op))
+      if (failed(constantStorage(c, b)))
+        return failAndClean();
+  for (Value v : llvm::make_first_range(storageOf))
+    storageOf[v].isSigned = codesSigned(v);
+
   for (Operation *op : ops) {
     if (isConstantLike(op) || isa<tosa::ReshapeOp>(op))
       continue;
@@ -356,13 +411,27 @@ LogicalResult Lowering::run() {
   func::ReturnOp::create(b, ValueRange{cst(b, b.getI32Type(), 0)});
 
   Builder attrs(ctx);
+  // The ONNX names of the inputs and outputs (mpq.name), for the header.
+  auto ioNames = [&](bool results) {
+    SmallVector<Attribute> names;
+    unsigned n = results ? entry.getNumResults() : entry.getNumArguments();
+    for (unsigned i = 0; i < n; ++i) {
+      auto name = results ? entry.getResultAttrOfType<StringAttr>(i, "mpq.name")
+                          : entry.getArgAttrOfType<StringAttr>(i, "mpq.name");
+      names.push_back(name ? name : attrs.getStringAttr(""));
+    }
+    return attrs.getArrayAttr(names);
+  };
   module->setAttr(
       "mpq.codegen",
       attrs.getDictionaryAttr({
           attrs.getNamedAttr("name", attrs.getStringAttr(opts.symbolPrefix)),
-          attrs.getNamedAttr("input_size", attrs.getI64IntegerAttr(inputSize)),
-          attrs.getNamedAttr("output_size",
-                             attrs.getI64IntegerAttr(outputSize)),
+          attrs.getNamedAttr("input_sizes",
+                             attrs.getDenseI64ArrayAttr(inputSizes)),
+          attrs.getNamedAttr("output_sizes",
+                             attrs.getDenseI64ArrayAttr(outputSizes)),
+          attrs.getNamedAttr("input_names", ioNames(/*results=*/false)),
+          attrs.getNamedAttr("output_names", ioNames(/*results=*/true)),
           attrs.getNamedAttr("workspace_size",
                              attrs.getI64IntegerAttr(wsBytes)),
           attrs.getNamedAttr("gemm", attrs.getStringAttr(gemm.getName())),
@@ -399,17 +468,28 @@ LogicalResult Lowering::emit(Operation *op, ImplicitLocOpBuilder &b) {
   auto isF32 = [&](Value v) {
     return cast<ShapedType>(v.getType()).getElementType().isF32();
   };
-  if (isa<tosa::AddOp, tosa::SubOp, tosa::MulOp>(op) && isF32(op->getResult(0)))
+  if (isa<tosa::AddOp, tosa::SubOp, tosa::MulOp, tosa::MaximumOp,
+          tosa::MinimumOp, tosa::GreaterOp, tosa::GreaterEqualOp,
+          tosa::EqualOp>(op) &&
+      isF32(op->getOperand(0)))
     return emitFloatBinary(op, b);
-  if (isa<tosa::ExpOp, tosa::ReciprocalOp>(op) && isF32(op->getResult(0)))
+  if (auto o = dyn_cast<tosa::SelectOp>(op); o && isF32(op->getResult(0)))
+    return emitFloatSelect(o, b);
+  if (isa<tosa::ExpOp, tosa::ReciprocalOp, tosa::SigmoidOp, tosa::AbsOp,
+          tosa::NegateOp, tosa::FloorOp, tosa::CeilOp, tosa::RsqrtOp>(op) &&
+      isF32(op->getResult(0)))
     return emitFloatUnary(op, b);
-  if (isa<tosa::ReduceMaxOp, tosa::ReduceSumOp>(op) && isF32(op->getResult(0)))
+  if (isa<tosa::ReduceMaxOp, tosa::ReduceMinOp, tosa::ReduceSumOp>(op) &&
+      isF32(op->getResult(0)))
     return emitFloatReduce(op, b);
+  if (auto o = dyn_cast<tosa::PadOp>(op))
+    return emitPad(o, b);
   return op->emitOpError("is not supported by code generation (supported: "
                          "mpq quantized ops, TOSA data movement on codes, "
-                         "and float add/sub/mul/exp/reciprocal/reduce_max/"
-                         "reduce_sum as softmax uses them; see "
-                         "docs/codegen.md)");
+                         "and float add/sub/mul/maximum/minimum/compare/"
+                         "select/clamp/pad/exp/sigmoid/reciprocal/rsqrt/abs/"
+                         "negate/floor/ceil/reduce_max/reduce_min/"
+                         "reduce_sum; see docs/codegen.md)");
 }
 
 LogicalResult lowering::requirePerTensor(Operation *op, QuantParamsAttr p,

@@ -112,6 +112,24 @@ LogicalResult mpq::emitCHeader(ModuleOp module, llvm::raw_ostream &os) {
     auto a = info.getAs<IntegerAttr>(key);
     return a ? a.getInt() : int64_t(0);
   };
+  auto sizes = [&](StringRef key) {
+    auto a = info.getAs<DenseI64ArrayAttr>(key);
+    return a ? SmallVector<int64_t>(a.asArrayRef()) : SmallVector<int64_t>();
+  };
+  // ONNX names go into comments: keep them from closing one.
+  auto names = [&](StringRef key, size_t n) {
+    SmallVector<std::string> out(n);
+    if (auto a = info.getAs<ArrayAttr>(key))
+      for (auto [i, v] : llvm::enumerate(a.getAsRange<StringAttr>()))
+        if (i < n)
+          out[i] = llvm::join(llvm::split(v.getValue(), "*/"), "* /");
+    return out;
+  };
+  SmallVector<int64_t> in = sizes("input_sizes"), out = sizes("output_sizes");
+  if (in.empty() || out.empty())
+    return module.emitError("mpq.codegen lacks input_sizes/output_sizes");
+  SmallVector<std::string> inNames = names("input_names", in.size()),
+                           outNames = names("output_names", out.size());
   std::string name = info.getAs<StringAttr>("name").str();
   std::string upper = llvm::StringRef(name).upper();
   std::string guard = upper + "_H";
@@ -122,17 +140,63 @@ LogicalResult mpq::emitCHeader(ModuleOp module, llvm::raw_ostream &os) {
      << "). Do not edit. */\n";
   os << "#ifndef " << guard << "\n#define " << guard << "\n\n";
   os << "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n";
-  os << "/* Floats per sample of the input and the output. */\n";
-  os << "#define " << upper << "_INPUT_SIZE " << get("input_size") << "\n";
-  os << "#define " << upper << "_OUTPUT_SIZE " << get("output_size") << "\n";
+  os << "/* Inputs and outputs are float32, row-major, one sample each. */\n";
+  os << "#define " << upper << "_NUM_INPUTS " << in.size() << "\n";
+  os << "#define " << upper << "_NUM_OUTPUTS " << out.size() << "\n";
+  os << "/* Floats per sample of each input and output. */\n";
+  auto sizeMacros = [&](StringRef kind, ArrayRef<int64_t> n,
+                        ArrayRef<std::string> onnxNames) {
+    for (auto [i, v] : llvm::enumerate(n)) {
+      os << "#define " << upper << "_" << kind << "_SIZE_" << i << " " << v;
+      if (!onnxNames[i].empty())
+        os << " /* \"" << onnxNames[i] << "\" */";
+      os << "\n";
+    }
+  };
+  sizeMacros("INPUT", in, inNames);
+  sizeMacros("OUTPUT", out, outNames);
+  auto list = [&](StringRef kind, ArrayRef<int64_t> n) {
+    os << "#define " << upper << "_" << kind << "_SIZES {";
+    llvm::interleaveComma(n, os);
+    os << "}\n";
+  };
+  os << "/* The same as initializers: int sizes[] = " << upper
+     << "_INPUT_SIZES; */\n";
+  list("INPUT", in);
+  list("OUTPUT", out);
+  if (in.size() == 1)
+    os << "#define " << upper << "_INPUT_SIZE " << in[0] << "\n";
+  if (out.size() == 1)
+    os << "#define " << upper << "_OUTPUT_SIZE " << out[0] << "\n";
   os << "/* Bytes of scratch memory one call needs; any alignment. */\n";
   os << "#define " << upper << "_WORKSPACE_SIZE " << get("workspace_size")
      << "\n\n";
-  os << "/* Runs the model on one sample. No allocation and no writable\n"
+  // One pointer per input, then one per output.
+  auto param = [&](bool isInput, size_t count, size_t i) {
+    std::string p = isInput ? "const float *input" : "float *output";
+    return count == 1 ? p : p + std::to_string(i);
+  };
+  os << "/* Runs the model on one sample: one buffer per input, then one per\n"
+        "   output, in the model's order. No allocation and no writable\n"
         "   globals: calls with distinct workspaces may run concurrently.\n"
         "   Returns 0 on success. */\n";
-  os << "int " << name
-     << "_run(const float *input, float *output, void *workspace);\n\n";
+  os << "int " << name << "_run(";
+  for (size_t i = 0; i < in.size(); ++i)
+    os << param(true, in.size(), i) << ", ";
+  for (size_t i = 0; i < out.size(); ++i)
+    os << param(false, out.size(), i) << ", ";
+  os << "void *workspace);\n\n";
+  os << "/* The same with arrays of " << upper << "_NUM_INPUTS input and "
+     << upper << "_NUM_OUTPUTS\n   output pointers. */\n";
+  os << "static inline int " << name
+     << "_run_multi(const float *const inputs[],\n"
+     << "    float *const outputs[], void *workspace) {\n";
+  os << "  return " << name << "_run(";
+  for (size_t i = 0; i < in.size(); ++i)
+    os << "inputs[" << i << "], ";
+  for (size_t i = 0; i < out.size(); ++i)
+    os << "outputs[" << i << "], ";
+  os << "workspace);\n}\n\n";
   os << "#ifdef __cplusplus\n}\n#endif\n\n#endif /* " << guard << " */\n";
   return success();
 }

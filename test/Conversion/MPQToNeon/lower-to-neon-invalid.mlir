@@ -1,25 +1,44 @@
 // RUN: mpq-opt %s --split-input-file --verify-diagnostics --lower-to-neon=target=cortex-a76
 
-// Ops without an integer kernel are refused at the op.
+// Ops without code generation are refused at the op.
 func.func @main(%x: tensor<1x4xf32>) -> tensor<1x4xf32> {
-  // expected-error@+1 {{'tosa.sigmoid' op is not supported by code generation}}
-  %y = tosa.sigmoid %x : (tensor<1x4xf32>) -> tensor<1x4xf32>
+  // expected-error@+1 {{'tosa.tanh' op is not supported by code generation}}
+  %y = tosa.tanh %x : (tensor<1x4xf32>) -> tensor<1x4xf32>
   return %y : tensor<1x4xf32>
 }
 
 // -----
 
-// The C API has one input and one output.
-// expected-error@+1 {{code generation needs exactly one input and one output}}
-func.func @main(%x: tensor<1x4xf32>, %z: tensor<1x4xf32>) -> tensor<1x4xf32> {
-  return %x : tensor<1x4xf32>
+// Each output buffer is written once: the same tensor cannot be two outputs.
+func.func @main(%x: tensor<1x4xf32>) -> (tensor<1x4xf32>, tensor<1x4xf32>) {
+  %y = tosa.abs %x : (tensor<1x4xf32>) -> tensor<1x4xf32>
+  // expected-error@+1 {{code generation needs distinct tensors for the outputs; result #1 repeats an earlier one}}
+  return %y, %y : tensor<1x4xf32>, tensor<1x4xf32>
 }
 
 // -----
 
-// expected-error@+1 {{code generation needs a float32 input and output}}
+// expected-error@+1 {{code generation needs at least one input and one output}}
+func.func @main() -> tensor<1x4xf32> {
+  %c = "tosa.const"() <{values = dense<1.0> : tensor<1x4xf32>}> : () -> tensor<1x4xf32>
+  return %c : tensor<1x4xf32>
+}
+
+// -----
+
+// expected-error@+1 {{code generation needs float32 inputs and outputs}}
 func.func @main(%x: tensor<1x4xi8>) -> tensor<1x4xi8> {
   return %x : tensor<1x4xi8>
+}
+
+// -----
+
+// The fill value of a pad must be a constant.
+func.func @main(%x: tensor<1x4xf32>, %v: tensor<1xf32>) -> tensor<1x6xf32> {
+  %p = tosa.const_shape {values = dense<[0, 0, 1, 1]> : tensor<4xindex>} : () -> !tosa.shape<4>
+  // expected-error@+1 {{code generation pads i8 codes or float32 values with a constant pad_const}}
+  %y = tosa.pad %x, %p, %v : (tensor<1x4xf32>, !tosa.shape<4>, tensor<1xf32>) -> tensor<1x6xf32>
+  return %y : tensor<1x6xf32>
 }
 
 // -----

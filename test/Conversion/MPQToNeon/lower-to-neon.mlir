@@ -5,7 +5,7 @@
 
 // A quantize -> 1x1 conv -> FC -> dequantize model becomes one buffer-level
 // function over the caller's workspace, with the microkernel of the target.
-// SDOT: module attributes {llvm.target_triple = "aarch64-linux-gnu", mpq.codegen = {gemm = "neon-sdot-6x8c4", input_size = 256 : i64, name = "model", output_size = 4 : i64, workspace_size = [[WSZ:[0-9]+]] : i64}, mpq.target = "cortex-a76"}
+// SDOT: module attributes {llvm.target_triple = "aarch64-linux-gnu", mpq.codegen = {gemm = "neon-sdot-6x8c4", input_names = [""], input_sizes = array<i64: 256>, name = "model", output_names = [""], output_sizes = array<i64: 4>, workspace_size = [[WSZ:[0-9]+]] : i64}, mpq.target = "cortex-a76"}
 // SDOT-DAG: memref.global "private" constant @model_w_{{[0-9]+}} : memref<256xi8> = dense<{{.*}}> {alignment = 16 : i64}
 // SDOT-DAG: memref.global "private" constant @model_bias_{{[0-9]+}} : memref<16xi32>
 // SDOT-LABEL: func.func @model_run

@@ -4,8 +4,10 @@
 // Lowers the quantized tensor function of a model (mpq ops plus TOSA data
 // movement on codes) to one buffer-level function
 //
-//   func.func @<name>_run(%input: memref<Nxf32>, %output: memref<Mxf32>,
-//                         %workspace: memref<Wxi8>) -> i32
+//   func.func @<name>_run(%input0: memref<N0xf32>, ..., %output0:
+//                         memref<M0xf32>, ..., %workspace: memref<Wxi8>) -> i32
+//
+// (one buffer per input, then one per output, in the function's order)
 //
 // built from scf/arith/math/memref/vector ops: every intermediate tensor is a
 // view into the caller's workspace (a static, liveness-based plan), weights
@@ -147,9 +149,9 @@ struct KernelLoweringOptions {
 
 /// Replaces the entry function of `module` by the buffer-level `<prefix>_run`
 /// (and its constant globals). On success the module carries
-/// `mpq.codegen = {input_size, output_size, workspace_size, gemm}` for the
-/// header writer. Errors are emitted at the offending op; the module is left
-/// unchanged on failure.
+/// `mpq.codegen = {input_sizes, output_sizes, input_names, output_names,
+/// workspace_size, gemm, name}` for the header writer. Errors are emitted at
+/// the offending op; the module is left unchanged on failure.
 mlir::LogicalResult lowerToKernels(mlir::ModuleOp module,
                                    const KernelLoweringOptions &options);
 
