@@ -3,7 +3,7 @@
 
 // int8 weights up to 127: products of two int8 codes are summed in int16
 // two at a time (2 x 128 x 127 <= 32767), then widened into int32.
-// CHECK: module attributes {llvm.target_triple = "riscv64-linux-gnu", mpq.codegen = {gemm = "rvv-vwmacc-4x16", input_size = 256 : i64, name = "model", output_size = 4 : i64, workspace_size = [[WSZ:[0-9]+]] : i64}, mpq.target = "rv64gcv"}
+// CHECK: module attributes {llvm.target_triple = "riscv64-linux-gnu", mpq.codegen = {gemm = "rvv-vwmacc-4x16", input_names = [""], input_sizes = array<i64: 256>, name = "model", output_names = [""], output_sizes = array<i64: 4>, workspace_size = [[WSZ:[0-9]+]] : i64}, mpq.target = "rv64gcv"}
 // CHECK-LABEL: func.func @model_run
 // CHECK-SAME: (%{{.*}}: memref<256xf32>, %{{.*}}: memref<4xf32>, %{{.*}}: memref<[[WSZ]]xi8>) -> i32
 // CHECK: scf.for {{.*}} iter_args({{.*}}) -> (vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>)
