@@ -14,6 +14,8 @@ PKGS=(
   # qemu-aarch64 and qemu-riscv64; cross C libraries)
   qemu-user gcc-aarch64-linux-gnu libc6-dev-arm64-cross
   gcc-riscv64-linux-gnu libc6-dev-riscv64-cross
+  # sanitizer and libFuzzer runtimes (scripts/sanitize.sh, scripts/fuzz.sh)
+  libclang-rt-22-dev
   # data and conformance suites from outside the project
   libonnx-testdata dataset-fashion-mnist
   # scripts (Debian's interpreter, /usr/bin/python3)

@@ -35,6 +35,28 @@ FailureOr<ArtifactInfo> mpq::generateArtifacts(ModuleOp quantized,
                                                StringRef targetsDir,
                                                StringRef name, StringRef dir,
                                                StringRef asmPath) {
+  SmallString<256> obj(dir), hdr(dir);
+  llvm::sys::path::append(obj, "model.o");
+  llvm::sys::path::append(hdr, "model.h");
+  // The assembly must not overwrite the object or the header.
+  if (!asmPath.empty()) {
+    auto normal = [](StringRef p) {
+      SmallString<256> a(p);
+      llvm::sys::fs::make_absolute(a);
+      llvm::sys::path::remove_dots(a, /*remove_dot_dot=*/true);
+      return a;
+    };
+    for (StringRef other : {StringRef(obj), StringRef(hdr)}) {
+      bool same = normal(asmPath) == normal(other);
+      if (!same && llvm::sys::fs::exists(asmPath) &&
+          llvm::sys::fs::exists(other))
+        llvm::sys::fs::equivalent(asmPath, other, same);
+      if (same)
+        return quantized.emitError("the assembly file ")
+               << asmPath << " is the same file as " << other
+               << "; give --asm another path";
+    }
+  }
   OwningOpRef<ModuleOp> module = quantized.clone();
   PassManager pm(module->getContext());
   const Backend *backend = lookupBackend(target.arch);
@@ -44,6 +66,7 @@ FailureOr<ArtifactInfo> mpq::generateArtifacts(ModuleOp quantized,
   BackendOptions opts;
   opts.target = target.name;
   opts.targetsDir = targetsDir.str();
+  opts.targetFile = target.path;
   opts.symbolPrefix = name.str();
   pm.addPass(backend->create(opts));
   if (failed(pm.run(*module)))
@@ -70,9 +93,6 @@ FailureOr<ArtifactInfo> mpq::generateArtifacts(ModuleOp quantized,
     outputs.push_back(std::move(out));
     return success();
   };
-  SmallString<256> obj(dir), hdr(dir);
-  llvm::sys::path::append(obj, "model.o");
-  llvm::sys::path::append(hdr, "model.h");
   if (failed(write(obj,
                    [&](llvm::raw_fd_ostream &os) {
                      return emitCodegenFile(*module, target,

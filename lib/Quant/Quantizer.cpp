@@ -134,10 +134,11 @@ Histogram::Histogram(double lo, double hi, int bins)
 void Histogram::add(llvm::ArrayRef<float> values) {
   int64_t n = int64_t(counts_.size());
   for (float x : values) {
-    if (std::isnan(x))
+    if (!std::isfinite(x))
       continue;
-    int64_t b = int64_t((double(x) - lo_) / width_);
-    ++counts_[std::clamp<int64_t>(b, 0, n - 1)];
+    // Clamp in double: converting an out-of-range double to int64 is UB.
+    double b = std::clamp((double(x) - lo_) / width_, 0.0, double(n - 1));
+    ++counts_[int64_t(b)];
   }
   total_ += int64_t(values.size());
 }

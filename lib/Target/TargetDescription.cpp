@@ -3,12 +3,19 @@
 #include "mpq/Target/TargetDescription.h"
 
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/MC/MCSubtargetInfo.h"
+#include "llvm/MC/TargetRegistry.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
 #include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Support/YAMLParser.h"
 #include "llvm/Support/YAMLTraits.h"
 #include "llvm/Support/raw_ostream.h"
+#include "llvm/TargetParser/Triple.h"
 
 #include <algorithm>
 
@@ -78,6 +85,14 @@ template <> struct MappingTraits<TargetDescription> {
 
 } // namespace llvm::yaml
 
+std::string TargetDescription::llvmFeatures() const {
+  std::string out;
+  for (const std::string &f : features)
+    out += (out.empty() ? "" : ",") +
+           (StringRef(f).starts_with("-") ? f : "+" + f);
+  return out;
+}
+
 bool TargetDescription::hasFeature(StringRef f) const {
   return llvm::is_contained(features, f);
 }
@@ -93,6 +108,132 @@ double TargetDescription::macsPerCycle(StringRef kind) const {
       return k.macsPerCycle;
   return 0;
 }
+
+namespace {
+
+/// "file:line:col: error: msg" plus the source line, at the value of the
+/// top-level `key` (its `index`th element when the value is a sequence).
+std::string located(MemoryBufferRef buffer, StringRef key, int index,
+                    const Twine &msg) {
+  SourceMgr sm;
+  sm.AddNewSourceBuffer(MemoryBuffer::getMemBuffer(buffer, false), SMLoc());
+  yaml::Stream stream(buffer, sm, /*ShowColors=*/false);
+  SMLoc loc = SMLoc::getFromPointer(buffer.getBufferStart());
+  yaml::document_iterator doc = stream.begin();
+  if (doc != stream.end())
+    if (auto *map = dyn_cast_or_null<yaml::MappingNode>(doc->getRoot()))
+      for (yaml::KeyValueNode &kv : *map) {
+        auto *k = dyn_cast_or_null<yaml::ScalarNode>(kv.getKey());
+        SmallString<32> storage;
+        if (!k || k->getValue(storage) != key) {
+          kv.skip();
+          continue;
+        }
+        yaml::Node *v = kv.getValue();
+        loc = v->getSourceRange().Start;
+        if (auto *seq = dyn_cast<yaml::SequenceNode>(v)) {
+          int i = 0;
+          for (yaml::Node &e : *seq)
+            if (i++ == index)
+              loc = e.getSourceRange().Start;
+        }
+        break;
+      }
+  std::string out;
+  raw_string_ostream os(out);
+  sm.PrintMessage(os, loc, SourceMgr::DK_Error, msg, {}, {},
+                  /*ShowColors=*/false);
+  return StringRef(out).rtrim().str();
+}
+
+/// What the kernels of each arch cannot do without (LLVM feature names).
+StringRef requiredFeature(StringRef arch) {
+  return arch == "aarch64" ? "neon" : "";
+}
+
+/// Checks `t` against LLVM's registry; errors point into `buffer`.
+Error validateWithLLVM(TargetDescription &t, MemoryBufferRef buffer) {
+  auto error = [&](StringRef key, int index, const Twine &msg) {
+    return createStringError(inconvertibleErrorCode(),
+                             located(buffer, key, index, msg));
+  };
+  static const bool initialized = [] {
+    llvm::InitializeAllTargetInfos();
+    llvm::InitializeAllTargetMCs();
+    return true;
+  }();
+  (void)initialized;
+
+  Triple triple(t.triple);
+  if (triple.getArch() == Triple::UnknownArch)
+    return error("triple", -1,
+                 "the triple '" + t.triple + "' names no known architecture");
+  std::string lookupError;
+  const Target *target = TargetRegistry::lookupTarget(triple, lookupError);
+  if (!target)
+    return error("triple", -1,
+                 "LLVM has no backend for the triple '" + t.triple +
+                     "': " + lookupError);
+  Triple::ArchType expected =
+      t.arch == "aarch64" ? Triple::aarch64 : Triple::riscv64;
+  if (triple.getArch() != expected)
+    return error("triple", -1,
+                 "the triple '" + t.triple + "' is " +
+                     triple.getArchName() + ", but arch is " + t.arch);
+
+  std::unique_ptr<MCSubtargetInfo> generic(
+      target->createMCSubtargetInfo(triple, "", ""));
+  if (!generic)
+    return error("triple", -1,
+                 "LLVM cannot describe the subtargets of '" + t.triple + "'");
+  for (auto [key, cpu] : {std::pair<StringRef, StringRef>("cpu", t.cpu),
+                          {"mca_cpu", t.mcaCpu}})
+    if (!generic->isCPUStringValid(cpu))
+      return error(key, -1,
+                   "unknown CPU '" + cpu + "' for " + t.arch +
+                       " (llc -mtriple=" + t.triple +
+                       " -mcpu=help lists the known ones)");
+
+  StringSet<> known;
+  for (const SubtargetFeatureKV &kv : generic->getAllProcessorFeatures())
+    known.insert(kv.Key);
+  for (auto [i, f] : llvm::enumerate(t.features)) {
+    StringRef name(f);
+    if (name.starts_with("+"))
+      f = name.drop_front().str(); // "+x" is "x"
+    name = StringRef(f);
+    StringRef bare = name.starts_with("-") ? name.drop_front() : name;
+    if (bare.empty() || !known.contains(bare))
+      return error("features", int(i),
+                   "unknown feature '" + bare + "' for " + t.arch +
+                       " (llc -mtriple=" + t.triple +
+                       " -mattr=help lists the known ones)");
+  }
+  // Removals may switch off more than they name (-fp-armv8 takes neon with
+  // it): ask LLVM what the CPU plus the features leave on.
+  std::string fs = t.llvmFeatures();
+  std::unique_ptr<MCSubtargetInfo> sti(
+      target->createMCSubtargetInfo(triple, t.cpu, fs));
+  auto firstRemoval = [&]() -> int {
+    for (auto [i, f] : llvm::enumerate(t.features))
+      if (StringRef(f).starts_with("-"))
+        return int(i);
+    return -1;
+  };
+  StringRef required = requiredFeature(t.arch);
+  if (!required.empty() && !sti->checkFeatures(("+" + required).str()))
+    return error("features", firstRemoval(),
+                 "the features leave " + required + " off, but every " +
+                     t.arch + " kernel needs it");
+  for (auto [i, f] : llvm::enumerate(t.features))
+    if (!StringRef(f).starts_with("-") && !sti->checkFeatures("+" + f))
+      return error("features", int(i),
+                   "feature '" + f + "' is listed but a removal in the "
+                   "same list switches it off");
+  return Error::success();
+}
+
+} // namespace
 
 Expected<TargetDescription> mpq::loadTargetDescription(StringRef path) {
   auto buffer = MemoryBuffer::getFile(path);
@@ -121,7 +262,33 @@ Expected<TargetDescription> mpq::loadTargetDescription(StringRef path) {
     return createStringError(inconvertibleErrorCode(),
                              "%s: name '%s' does not match the file name",
                              path.str().c_str(), t.name.c_str());
+  if (Error e = validateWithLLVM(t, (*buffer)->getMemBufferRef()))
+    return createStringError(inconvertibleErrorCode(),
+                             "invalid target description:\n%s",
+                             toString(std::move(e)).c_str());
+  t.path = path.str();
   return t;
+}
+
+bool mpq::isTargetName(StringRef name) {
+  if (name.empty() || name.starts_with(".") || name.starts_with("-"))
+    return false;
+  return llvm::all_of(name, [](char c) {
+    return isAlnum(c) || c == '.' || c == '_' || c == '-';
+  });
+}
+
+std::string mpq::defaultTargetsDir() {
+  // An installed tool finds the targets installed beside it.
+  std::string exe = sys::fs::getMainExecutable(
+      nullptr, reinterpret_cast<void *>(&mpq::defaultTargetsDir));
+  if (!exe.empty()) {
+    SmallString<256> dir(sys::path::parent_path(sys::path::parent_path(exe)));
+    sys::path::append(dir, "share", "mpq", "targets");
+    if (sys::fs::is_directory(dir))
+      return std::string(dir);
+  }
+  return MPQ_TARGETS_DIR;
 }
 
 std::vector<std::string> mpq::listTargets(StringRef dir) {
@@ -135,7 +302,16 @@ std::vector<std::string> mpq::listTargets(StringRef dir) {
   return names;
 }
 
-Expected<TargetDescription> mpq::lookupTarget(StringRef name, StringRef dir) {
+Expected<TargetDescription> mpq::lookupTarget(StringRef name,
+                                              StringRef dirOrEmpty) {
+  if (!isTargetName(name))
+    return createStringError(
+        inconvertibleErrorCode(),
+        "'%s' is not a target name (letters, digits, '.', '_' and '-'); a "
+        "target file is given with --target-file PATH",
+        name.str().c_str());
+  std::string dir =
+      dirOrEmpty.empty() ? defaultTargetsDir() : dirOrEmpty.str();
   SmallString<256> path(dir);
   sys::path::append(path, name + ".yaml");
   if (!sys::fs::exists(path)) {
@@ -144,8 +320,20 @@ Expected<TargetDescription> mpq::lookupTarget(StringRef name, StringRef dir) {
       known += (known.empty() ? "" : ", ") + n;
     return createStringError(inconvertibleErrorCode(),
                              "unknown target '%s' (available in %s: %s)",
-                             name.str().c_str(), dir.str().c_str(),
+                             name.str().c_str(), dir.c_str(),
                              known.empty() ? "none" : known.c_str());
   }
   return loadTargetDescription(path);
+}
+
+Expected<TargetDescription> mpq::resolveTarget(StringRef name,
+                                               StringRef file,
+                                               StringRef dir) {
+  if (!name.empty() && !file.empty())
+    return createStringError(inconvertibleErrorCode(),
+                             "give --target NAME or --target-file PATH, not "
+                             "both");
+  if (!file.empty())
+    return loadTargetDescription(file);
+  return lookupTarget(name, dir);
 }

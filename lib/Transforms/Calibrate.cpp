@@ -14,6 +14,7 @@
 #include "mpq/Executor/Executor.h"
 #include "mpq/Executor/Npy.h"
 #include "mpq/Quant/Quantizer.h"
+#include "mpq/Transforms/CalibrationData.h"
 #include "mpq/Transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -177,21 +178,19 @@ void MPQCalibratePass::runOnOperation() {
                     << fn->getName() << " takes " << fn->getNumArguments();
     return signalPassFailure();
   }
-  llvm::Expected<Tensor> loaded = readNpyFile(data);
-  if (!loaded) {
+  // Samples holding NaN or Inf are skipped; nothing finite left is an
+  // error (CalibrationData.h).
+  llvm::Expected<CalibrationData> calib =
+      loadCalibrationData(data, int64_t(samples));
+  if (!calib) {
     emitError(loc) << "calibration data: "
-                   << llvm::toString(loaded.takeError());
+                   << llvm::toString(calib.takeError());
     return signalPassFailure();
   }
-  if (loaded->getKind() != ElementKind::F32 || loaded->getRank() < 1 ||
-      loaded->getShape()[0] < 1) {
-    emitError(loc) << "calibration data " << std::string(data)
-                   << " must be a float32 array with at least one sample, "
-                      "got "
-                   << loaded->getTypeString();
-    return signalPassFailure();
-  }
-  int64_t n = std::min<int64_t>(samples, loaded->getShape()[0]);
+  for (const std::string &w : calib->warnings(data))
+    emitWarning(loc) << w;
+  const Tensor *loaded = &calib->samples;
+  int64_t n = loaded->getShape()[0];
   Tensor first = loaded->sliceDim0(0, 1);
   if (failed(exec.verifyInputs(*fn, {first})))
     return signalPassFailure();
@@ -221,7 +220,7 @@ void MPQCalibratePass::runOnOperation() {
                        in->second.add(t);
                      ValueStats &s = stats[v];
                      for (float x : t.getValues<float>()) {
-                       if (std::isnan(x))
+                       if (!std::isfinite(x))
                          continue;
                        s.min = std::min(s.min, double(x));
                        s.max = std::max(s.max, double(x));

@@ -16,6 +16,7 @@
 #include "mpq/Executor/Npy.h"
 #include "mpq/Quant/IntegerSemantics.h"
 #include "mpq/Quant/Quantizer.h"
+#include "mpq/Transforms/CalibrationData.h"
 #include "mpq/Transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -984,22 +985,16 @@ struct MPQQuantizePass : public mpq::impl::MPQQuantizePassBase<MPQQuantizePass> 
                            << int64_t(samples);
         return signalPassFailure();
       }
-      llvm::Expected<Tensor> loaded = readNpyFile(data);
+      // The samples --mpq-calibrate used: non-finite ones skipped (it warned
+      // about them), nothing finite left is an error.
+      llvm::Expected<CalibrationData> loaded =
+          loadCalibrationData(data, int64_t(samples));
       if (!loaded) {
         module.emitError() << "calibration data: "
                            << llvm::toString(loaded.takeError());
         return signalPassFailure();
       }
-      if (loaded->getKind() != ElementKind::F32 || loaded->getRank() < 1 ||
-          loaded->getShape()[0] < 1) {
-        module.emitError() << "calibration data " << std::string(data)
-                           << " must be a float32 array with at least one "
-                              "sample, got "
-                           << loaded->getTypeString();
-        return signalPassFailure();
-      }
-      calib = loaded->sliceDim0(
-          0, std::min<int64_t>(samples, loaded->getShape()[0]));
+      calib = std::move(loaded->samples);
     }
     for (auto fn : module.getOps<func::FuncOp>()) {
       if (fn.isExternal())

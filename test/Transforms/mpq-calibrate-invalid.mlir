@@ -13,7 +13,7 @@
 // METHOD: error: unknown calibration method 'kl' (minmax, percentile or mmse)
 // SAMPLES: error: samples must be positive, got 0
 // MISSING: error: calibration data: {{.*}}missing.npy
-// DTYPE: error: calibration data {{.*}}int.npy must be a float32 array with at least one sample
+// DTYPE: error: calibration data: {{.*}}int.npy must be a float32 array [samples, ...] with at least one sample
 // SHAPE: error: {{.*}}has shape 1x5 but tensor<?x4xf32> needs dimension 1 to be 4
 // ENTRY: error: {{.*}}nope
 // PCT: error: percentile must be in (50, 100], got 4.000000e+01

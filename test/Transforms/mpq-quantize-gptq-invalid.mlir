@@ -9,7 +9,7 @@
 // ROUNDING: error: rounding must be nearest or gptq, got 'up'
 // NODATA: error: rounding=gptq needs the calibration data: --mpq-quantize="rounding=gptq data=FILE.npy"
 // MISSING: error: calibration data: {{.*}}missing.npy
-// DTYPE: error: calibration data {{.*}}.i.npy must be a float32 array with at least one sample, got
+// DTYPE: error: calibration data: {{.*}}.i.npy must be a float32 array [samples, ...] with at least one sample, got
 // SAMPLES: error: samples must be positive, got 0
 
 // The calibration samples feed the function's one argument.

@@ -9,6 +9,7 @@
 
 #include "mpq/Codegen/Codegen.h"
 #include "mpq/InitAll.h"
+#include "mpq/Support/CIdentifier.h"
 
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
@@ -26,11 +27,17 @@ static cl::opt<std::string> inputFile(cl::Positional, cl::desc("<model.mlir>"),
 static cl::opt<std::string> outDir("o", cl::desc("output directory"),
                                    cl::Required, cl::cat(category));
 static cl::opt<std::string> target("target", cl::desc("target name"),
-                                   cl::Required, cl::cat(category));
-static cl::opt<std::string> targetsDir("targets-dir",
-                                       cl::desc("directory of targets"),
-                                       cl::init(MPQ_TARGETS_DIR),
-                                       cl::cat(category));
+                                   cl::cat(category));
+static cl::opt<std::string>
+    targetFile("target-file",
+               cl::desc("target description file (instead of a --target "
+                        "name)"),
+               cl::value_desc("path"), cl::cat(category));
+static cl::opt<std::string> targetsDir(
+    "targets-dir",
+    cl::desc("directory of targets (default: share/mpq/targets beside the "
+             "tool, else the source tree's targets/)"),
+    cl::cat(category));
 static cl::opt<std::string> namePrefix("name", cl::desc("C symbol prefix"),
                                        cl::init("model"), cl::cat(category));
 static cl::opt<std::string> asmFile("asm", cl::desc("also write assembly"),
@@ -40,10 +47,20 @@ int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
   cl::HideUnrelatedOptions(category);
   cl::ParseCommandLineOptions(argc, argv, "mpq code generator\n");
-  Expected<mpq::TargetDescription> t = mpq::lookupTarget(target, targetsDir);
+  if (std::string why = mpq::checkCSymbolPrefix(namePrefix); !why.empty()) {
+    errs() << "mpq-codegen: error: --name: " << why << "\n";
+    return 1;
+  }
+  if (target.empty() && targetFile.empty()) {
+    errs() << "mpq-codegen: error: give --target NAME or --target-file PATH\n";
+    return 1;
+  }
+  Expected<mpq::TargetDescription> t =
+      mpq::resolveTarget(target, targetFile, targetsDir);
   if (!t) {
-    errs() << "mpq-codegen: error: --target: " << toString(t.takeError())
-           << "\n";
+    errs() << "mpq-codegen: error: "
+           << (targetFile.empty() ? "--target: " : "--target-file: ")
+           << toString(t.takeError()) << "\n";
     return 1;
   }
   DialectRegistry registry;

@@ -23,7 +23,9 @@
 #include "mpq/InitAll.h"
 #include "mpq/Precision/Passes.h"
 #include "mpq/Target/ONNX/ONNXImporter.h"
+#include "mpq/Support/CIdentifier.h"
 #include "mpq/Target/TargetDescription.h"
+#include "mpq/Transforms/CalibrationData.h"
 #include "mpq/Transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -36,11 +38,13 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/ErrorHandling.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/Signals.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/raw_ostream.h"
@@ -121,9 +125,15 @@ cl::opt<std::string> target("target",
                             cl::desc("target name: a file NAME.yaml in "
                                      "--targets-dir"),
                             cl::cat(category));
-cl::opt<std::string> targetsDir("targets-dir",
-                                cl::desc("directory of target descriptions"),
-                                cl::init(MPQ_TARGETS_DIR), cl::cat(category));
+cl::opt<std::string> targetFile("target-file",
+                                cl::desc("target description file (instead "
+                                         "of a --target name)"),
+                                cl::value_desc("path"), cl::cat(category));
+cl::opt<std::string> targetsDir(
+    "targets-dir",
+    cl::desc("directory of target descriptions (default: share/mpq/targets "
+             "beside the tool, else the source tree's targets/)"),
+    cl::cat(category));
 cl::opt<std::string> namePrefix("name", cl::desc("C symbol prefix"),
                                 cl::init("model"), cl::cat(category));
 cl::list<std::string> inputShapes(
@@ -131,6 +141,21 @@ cl::list<std::string> inputShapes(
     cl::desc("shape of a graph input, NAME=D0xD1x... ('?' keeps a "
              "dimension symbolic); repeatable"),
     cl::value_desc("NAME=D0xD1x..."), cl::cat(category));
+
+/// Every file mpq-compile writes into OUTDIR. A run removes the ones it does
+/// not write, so no artifact of an earlier run survives beside new ones.
+constexpr StringLiteral kArtifacts[] = {"model.mlir", "report.json",
+                                        "model.o", "model.h"};
+
+/// The staging directory of this run, removed on every exit.
+std::string &stagingDir() {
+  static std::string dir;
+  return dir;
+}
+void removeStagingDir(void *) {
+  if (!stagingDir().empty())
+    sys::fs::remove_directories(stagingDir());
+}
 
 int fail(const Twine &msg) {
   errs() << "mpq-compile: error: " << msg << "\n";
@@ -277,16 +302,20 @@ int main(int argc, char **argv) {
   if (method != "mmse" && method != "minmax" && method != "percentile")
     return fail("--method must be mmse, minmax or percentile");
   std::optional<mpq::TargetDescription> targetDesc;
-  if (!target.empty()) {
-    Expected<mpq::TargetDescription> t = mpq::lookupTarget(target, targetsDir);
+  if (!target.empty() || !targetFile.empty()) {
+    Expected<mpq::TargetDescription> t =
+        mpq::resolveTarget(target, targetFile, targetsDir);
     if (!t)
-      return fail("--target: " + toString(t.takeError()));
+      return fail((targetFile.empty() ? "--target: " : "--target-file: ") +
+                  toString(t.takeError()));
     if (!t->supportsWeightBits(weightBits) || !t->supportsActBits(actBits))
-      return fail("--target " + target + " cannot run W" + Twine(weightBits) +
-                  "A" + Twine(actBits) + " (see weight_bits and act_bits in " +
-                  targetsDir + "/" + target + ".yaml)");
+      return fail("--target " + t->name + " cannot run W" +
+                  Twine(weightBits) + "A" + Twine(actBits) +
+                  " (see weight_bits and act_bits in " + t->path + ")");
     targetDesc = std::move(*t);
   }
+  if (std::string why = mpq::checkCSymbolPrefix(namePrefix); !why.empty())
+    return fail("--name: " + why);
   if (samples < 1)
     return fail("--samples must be positive");
   if (weightObjective != "output" && weightObjective != "weight")
@@ -294,25 +323,28 @@ int main(int argc, char **argv) {
   if (rounding != "nearest" && rounding != "gptq")
     return fail("--rounding must be nearest or gptq");
 
-  // Validate the data files before doing any work.
-  Expected<mpq::Tensor> calib = mpq::readNpyFile(calibFile);
+  // Validate the data files before doing any work. Samples holding NaN or
+  // Inf are skipped (the calibration pass warns), none finite is an error
+  // (docs/hardening.md).
+  Expected<mpq::CalibrationData> calib =
+      mpq::loadCalibrationData(calibFile, samples);
   if (!calib)
     return fail("--calib: " + toString(calib.takeError()));
-  if (calib->getKind() != mpq::ElementKind::F32 || calib->getRank() < 2 ||
-      calib->getShape()[0] < 1)
+  if (calib->samples.getRank() < 2)
     return fail("--calib " + calibFile +
                 " must be a float32 array [samples, ...], got " +
-                calib->getTypeString());
+                calib->samples.getTypeString());
+  int64_t fileSamples = calib->inFile;
   std::optional<mpq::Tensor> labels;
   if (!labelsFile.empty()) {
     Expected<mpq::Tensor> l = mpq::readNpyFile(labelsFile);
     if (!l)
       return fail("--labels: " + toString(l.takeError()));
     if (l->getKind() == mpq::ElementKind::F32 || l->getRank() != 1 ||
-        l->getShape()[0] != calib->getShape()[0])
+        l->getShape()[0] != fileSamples)
       return fail("--labels " + labelsFile + " must hold one integer label "
                   "per calibration sample (" +
-                  Twine(calib->getShape()[0]) + "), got " +
+                  Twine(fileSamples) + "), got " +
                   l->getTypeString());
     labels = std::move(*l);
   }
@@ -402,8 +434,7 @@ int main(int argc, char **argv) {
   quantOpts.data = calibFile;
   quantOpts.samples = samples;
   pm.addPass(mpq::createMPQQuantizePass(quantOpts));
-  progress("calibrating on " + Twine(std::min<int64_t>(
-                                   samples, calib->getShape()[0])) +
+  progress("calibrating on " + Twine(calib->kept.size()) +
            " samples (" + method + ") and quantizing to W" +
            Twine(weightBits) + "A" + Twine(actBits));
   if (failed(pm.run(*module)) || failed(verify(*module)))
@@ -451,8 +482,8 @@ int main(int argc, char **argv) {
   report["bias_correction"] = bool(biasCorrection);
   report["weight_objective"] = std::string(weightObjective);
   report["rounding"] = std::string(rounding);
-  report["calibration_samples"] =
-      std::min<int64_t>(samples, calib->getShape()[0]);
+  report["calibration_samples"] = int64_t(calib->kept.size());
+  report["calibration_samples_skipped"] = calib->skipped;
   report["model_size_bytes"] = (sizeBits + 7) / 8;
   report["float_model_size_bytes"] = floatParams * 4;
   report["bops_per_sample"] = bops;
@@ -460,8 +491,8 @@ int main(int argc, char **argv) {
   report["layers"] = std::move(layers);
   if (labels) {
     progress("evaluating float and quantized top-1 on the calibration set");
-    int64_t n = std::min<int64_t>(samples, calib->getShape()[0]);
-    mpq::Tensor x = calib->sliceDim0(0, n), y = labels->sliceDim0(0, n);
+    const mpq::Tensor &x = calib->samples;
+    mpq::Tensor y = mpq::selectRows(*labels, calib->kept);
     FailureOr<double> fa = accuracy(*floatModule, x, y);
     FailureOr<double> qa = accuracy(*module, x, y);
     if (failed(fa) || failed(qa))
@@ -472,9 +503,14 @@ int main(int argc, char **argv) {
 
   // --- write: stage, then move into place ---------------------------------
   // Stage next to OUTDIR (absolute: createUniqueDirectory would put a
-  // relative prefix under the system temporary directory).
+  // relative prefix under the system temporary directory; no trailing
+  // separator: "out/" must stage beside out, not inside it).
   SmallString<256> stage(outDir);
   sys::fs::make_absolute(stage);
+  sys::path::remove_dots(stage, /*remove_dot_dot=*/true);
+  while (stage.size() > 1 && sys::path::is_separator(stage.back()))
+    stage.pop_back();
+  SmallString<256> finalDir(stage);
   stage += ".partial";
   if (std::error_code ec =
           sys::fs::create_directories(sys::path::parent_path(stage)))
@@ -484,7 +520,15 @@ int main(int argc, char **argv) {
   if (std::error_code ec = sys::fs::createUniqueDirectory(stage, stageDir))
     return fail("cannot create a staging directory next to " + outDir +
                 ": " + ec.message());
-  auto cleanup = [&] { sys::fs::remove_directories(stageDir); };
+  // The staging directory goes on every exit: errors below, LLVM fatal
+  // errors and crashes alike.
+  stagingDir() = std::string(stageDir);
+  sys::AddSignalHandler(removeStagingDir, nullptr);
+  install_fatal_error_handler([](void *, const char *reason, bool) {
+    errs() << "mpq-compile: error: " << reason << "\n";
+    removeStagingDir(nullptr);
+  });
+  auto cleanup = [&] { removeStagingDir(nullptr); };
   auto writeFile = [&](StringRef name, llvm::function_ref<void(raw_ostream &)> fn) {
     SmallString<256> p(stageDir);
     sys::path::append(p, name);
@@ -502,7 +546,8 @@ int main(int argc, char **argv) {
         *module, *targetDesc, targetsDir, namePrefix, stageDir);
     if (failed(art)) {
       cleanup();
-      return fail("code generation for --target " + target + " failed");
+      return fail("code generation for --target " + targetDesc->name +
+                  " failed");
     }
     json::Object cg;
     cg["gemm_microkernel"] = art->gemm;
@@ -523,19 +568,52 @@ int main(int argc, char **argv) {
     cleanup();
     return fail("cannot write the outputs");
   }
-  if (std::error_code ec = sys::fs::create_directories(outDir)) {
+  if (sys::fs::exists(finalDir) && !sys::fs::is_directory(finalDir)) {
+    cleanup();
+    return fail("cannot create " + outDir + ": a file is in the way");
+  }
+  if (std::error_code ec = sys::fs::create_directories(finalDir)) {
     cleanup();
     return fail("cannot create " + outDir + ": " + ec.message());
   }
+  // Move the set in: the artifacts of an earlier run go aside first (and
+  // away at the end, so none of them is left stale beside new ones); any
+  // failure puts them back.
+  SmallString<256> previous(stageDir);
+  sys::path::append(previous, "previous");
+  if (std::error_code ec = sys::fs::create_directory(previous)) {
+    cleanup();
+    return fail("cannot write the outputs: " + ec.message());
+  }
+  SmallVector<StringRef> movedAside, movedIn;
+  auto in = [](StringRef dir, StringRef name) {
+    SmallString<256> p(dir);
+    sys::path::append(p, name);
+    return p;
+  };
+  auto rollback = [&](const Twine &msg) {
+    for (StringRef name : movedIn)
+      sys::fs::remove(in(finalDir, name));
+    for (StringRef name : movedAside)
+      sys::fs::rename(in(previous, name), in(finalDir, name));
+    cleanup();
+    return fail(msg);
+  };
+  for (StringRef name : kArtifacts) {
+    if (!sys::fs::exists(in(finalDir, name)))
+      continue;
+    if (std::error_code ec =
+            sys::fs::rename(in(finalDir, name), in(previous, name)))
+      return rollback("cannot replace " + outDir + "/" + name + ": " +
+                      ec.message());
+    movedAside.push_back(name);
+  }
   for (StringRef name : outputs) {
-    SmallString<256> from(stageDir), to(outDir);
-    sys::path::append(from, name);
-    sys::path::append(to, name);
-    if (std::error_code ec = sys::fs::rename(from, to)) {
-      cleanup();
-      return fail("cannot move " + name + " into " + outDir + ": " +
-                  ec.message());
-    }
+    if (std::error_code ec =
+            sys::fs::rename(in(stageDir, name), in(finalDir, name)))
+      return rollback("cannot move " + name + " into " + outDir + ": " +
+                      ec.message());
+    movedIn.push_back(name);
   }
   cleanup();
   progress("wrote " + outDir + "/" + llvm::join(outputs, ", " + outDir + "/"));

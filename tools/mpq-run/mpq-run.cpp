@@ -30,6 +30,7 @@
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
+#include "llvm/Support/Signals.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
@@ -132,6 +133,8 @@ static llvm::Expected<std::string> writeTemporary(const Tensor &t,
           llvm::sys::fs::createUniqueFile(path + ".tmp-%%%%%%", fd, tmp))
     return llvm::createStringError(ec, "%s: cannot create a temporary file: %s",
                                    path.str().c_str(), ec.message().c_str());
+  // A crash or an interrupt before the rename removes it too.
+  llvm::sys::RemoveFileOnSignal(tmp);
   {
     llvm::raw_fd_ostream os(fd, /*shouldClose=*/true);
     writeNpy(t, os);
@@ -187,6 +190,20 @@ int main(int argc, char **argv) {
     return fail(llvm::Twine(outputFiles.size()) + " output files given but @" +
                 func->getName() + " has " +
                 llvm::Twine(funcType.getNumResults()) + " result(s)");
+  // Outputs are written as a set; one file named twice would silently keep
+  // only the last result.
+  for (auto [i, path] : llvm::enumerate(outputFiles)) {
+    SmallString<256> a(path);
+    llvm::sys::fs::make_absolute(a);
+    llvm::sys::path::remove_dots(a, /*remove_dot_dot=*/true);
+    for (size_t j = 0; j < i; ++j) {
+      SmallString<256> b(outputFiles[j]);
+      llvm::sys::fs::make_absolute(b);
+      llvm::sys::path::remove_dots(b, /*remove_dot_dot=*/true);
+      if (a == b)
+        return fail("-o " + path + " is given twice");
+    }
+  }
 
   // Read the inputs (and labels) and check them against the signature.
   SmallVector<Tensor> inputs;
@@ -337,8 +354,10 @@ int main(int argc, char **argv) {
   // Write the outputs: all to temporaries first, then rename.
   SmallVector<std::string> temporaries;
   auto removeTemporaries = [&] {
-    for (const std::string &tmp : temporaries)
+    for (const std::string &tmp : temporaries) {
       llvm::sys::fs::remove(tmp);
+      llvm::sys::DontRemoveFileOnSignal(tmp);
+    }
   };
   for (auto [i, path] : llvm::enumerate(outputFiles)) {
     llvm::Expected<std::string> tmp = writeTemporary(results[i], path);
@@ -353,6 +372,7 @@ int main(int argc, char **argv) {
       removeTemporaries();
       return fail(path + ": cannot write: " + ec.message());
     }
+    llvm::sys::DontRemoveFileOnSignal(temporaries[i]);
   }
 
   if (printOutputs)

@@ -22,6 +22,8 @@ namespace mpq {
 struct BackendOptions {
   std::string target;
   std::string targetsDir;
+  /// A target description file; when set it is used instead of `target`.
+  std::string targetFile;
   std::string symbolPrefix = "model";
   std::string entry = "main";
   bool toLLVM = true;

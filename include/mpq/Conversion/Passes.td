@@ -28,8 +28,10 @@ def MPQLowerToNeonPass : Pass<"lower-to-neon", "mlir::ModuleOp"> {
     Option<"target", "target", "std::string", "\"cortex-a76\"",
            "target description: targets/NAME.yaml (an aarch64 target)">,
     Option<"targetsDir", "targets-dir", "std::string", "\"\"",
-           "directory of target descriptions (default: the source tree's "
-           "targets/)">,
+           "directory of target descriptions (default: share/mpq/targets "
+           "beside the tool, else the source tree's targets/)">,
+    Option<"targetFile", "target-file", "std::string", "\"\"",
+           "a target description file (instead of a name)">,
     Option<"symbolPrefix", "name", "std::string", "\"model\"",
            "prefix of the generated C symbols">,
     Option<"entry", "entry", "std::string", "\"main\"",
@@ -64,8 +66,10 @@ def MPQLowerToRVVPass : Pass<"lower-to-rvv", "mlir::ModuleOp"> {
     Option<"target", "target", "std::string", "\"rv64gcv\"",
            "target description: targets/NAME.yaml (a riscv64 target with v)">,
     Option<"targetsDir", "targets-dir", "std::string", "\"\"",
-           "directory of target descriptions (default: the source tree's "
-           "targets/)">,
+           "directory of target descriptions (default: share/mpq/targets "
+           "beside the tool, else the source tree's targets/)">,
+    Option<"targetFile", "target-file", "std::string", "\"\"",
+           "a target description file (instead of a name)">,
     Option<"symbolPrefix", "name", "std::string", "\"model\"",
            "prefix of the generated C symbols">,
     Option<"entry", "entry", "std::string", "\"main\"",

@@ -36,7 +36,8 @@ struct TargetDescription {
   std::string arch; ///< aarch64 or riscv64
   std::string triple;
   std::string cpu;
-  /// ISA features code generation may use (neon, dotprod, i8mm, v, ...).
+  /// ISA features code generation may use (neon, dotprod, i8mm, v, ...),
+  /// LLVM's names; "+x" in the file is stored as "x", a removal as "-x".
   std::vector<std::string> features;
   /// Weight and activation bit-widths the target's kernels run.
   std::vector<unsigned> weightBits, actBits;
@@ -44,22 +45,46 @@ struct TargetDescription {
   MemoryDescription memory;
   /// llvm-mca -mcpu and qemu -cpu names used to measure and run the target.
   std::string mcaCpu, qemuCpu;
+  /// The file this description was loaded from.
+  std::string path;
 
   bool hasFeature(llvm::StringRef f) const;
   bool supportsWeightBits(unsigned b) const;
   bool supportsActBits(unsigned b) const;
   /// Peak MACs/cycle of `kind`, or 0 when the target has no such kernel.
   double macsPerCycle(llvm::StringRef kind) const;
+  /// The features as an LLVM feature string ("+neon,+dotprod,-sve").
+  std::string llvmFeatures() const;
 };
 
 /// Parses and validates a target file; errors name the file, line and
-/// column.
+/// column. Besides its own fields, the description is checked against LLVM's
+/// target registry before anything uses it: the triple's architecture has a
+/// backend and is `arch`, `cpu` and `mca_cpu` are CPUs LLVM knows for it,
+/// every feature exists, and no removal ("-neon", or one implying it) takes
+/// away what the kernels of `arch` need.
 llvm::Expected<TargetDescription> loadTargetDescription(llvm::StringRef path);
 
-/// Loads `dir`/`name`.yaml; the error for an unknown name lists the
-/// available targets.
+/// True for a target name: letters, digits, '.', '_' and '-', not starting
+/// with '.' or '-' (so never a path).
+bool isTargetName(llvm::StringRef name);
+
+/// The directory searched for target names: `<bindir>/../share/mpq/targets`
+/// next to the running tool when it exists (an installed tree), otherwise the
+/// source tree's targets/ (a build tree).
+std::string defaultTargetsDir();
+
+/// Loads `dir`/`name`.yaml (`dir` empty: defaultTargetsDir()); the error for
+/// an unknown name lists the available targets, and a name that is not a
+/// target name (a path) is refused.
 llvm::Expected<TargetDescription> lookupTarget(llvm::StringRef name,
-                                               llvm::StringRef dir);
+                                               llvm::StringRef dir = "");
+
+/// The tools' --target NAME / --target-file PATH pair: exactly one of the
+/// two must be given.
+llvm::Expected<TargetDescription> resolveTarget(llvm::StringRef name,
+                                                llvm::StringRef file,
+                                                llvm::StringRef dir = "");
 
 /// Names of the targets in `dir` (files NAME.yaml), sorted.
 std::vector<std::string> listTargets(llvm::StringRef dir);

@@ -10,6 +10,7 @@ static std::unique_ptr<Pass> createNeon(const BackendOptions &o) {
   MPQLowerToNeonPassOptions opts;
   opts.target = o.target;
   opts.targetsDir = o.targetsDir;
+  opts.targetFile = o.targetFile;
   opts.symbolPrefix = o.symbolPrefix;
   opts.entry = o.entry;
   opts.toLLVM = o.toLLVM;
@@ -20,6 +21,7 @@ static std::unique_ptr<Pass> createRVV(const BackendOptions &o) {
   MPQLowerToRVVPassOptions opts;
   opts.target = o.target;
   opts.targetsDir = o.targetsDir;
+  opts.targetFile = o.targetFile;
   opts.symbolPrefix = o.symbolPrefix;
   opts.entry = o.entry;
   opts.toLLVM = o.toLLVM;

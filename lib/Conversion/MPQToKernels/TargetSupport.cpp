@@ -18,7 +18,9 @@
 #include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
 #include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
 #include "mlir/Conversion/VectorToLLVM/ConvertVectorToLLVMPass.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Transforms/Passes.h"
 
@@ -84,3 +86,53 @@ LogicalResult mpq::checkTargetWidths(ModuleOp module,
   return failure(r.wasInterrupted());
 }
 
+/// Code generation takes quantized modules. A float compute layer means the
+/// module was never quantized, and a quantize or dequantize must use codes
+/// of 8 bits or fewer held in i8 (the kernels' storage). Checked before any
+/// lowering, so the error is at the op and not a verifier failure inside.
+LogicalResult mpq::checkQuantized(ModuleOp module, StringRef entryName) {
+  auto entry = module.lookupSymbol<func::FuncOp>(entryName);
+  if (!entry || entry.isExternal())
+    return success(); // the lowering reports a missing entry
+  bool quantized = false;
+  entry.walk([&](QuantizeOp) { quantized = true; });
+  auto isFloat = [](Value v) {
+    auto t = dyn_cast<ShapedType>(v.getType());
+    return t && isa<FloatType>(t.getElementType());
+  };
+  WalkResult r = entry.walk([&](Operation *op) -> WalkResult {
+    if (isa<tosa::Conv2DOp, tosa::Conv3DOp, tosa::DepthwiseConv2DOp,
+            tosa::TransposeConv2DOp, tosa::MatMulOp, tosa::AvgPool2dOp,
+            tosa::MaxPool2dOp>(op) &&
+        op->getNumResults() == 1 && isFloat(op->getResult(0))) {
+      op->emitOpError("is not quantized: code generation needs a quantized "
+                      "module (mpq-compile, or --mpq-calibrate then "
+                      "--mpq-quantize)");
+      return WalkResult::interrupt();
+    }
+    if (!quantized && op->getDialect() &&
+        !isa<func::FuncDialect>(op->getDialect()) &&
+        !isa<tosa::ConstOp, tosa::ConstShapeOp>(op)) {
+      op->emitOpError("is not quantized: the module has no mpq.quantize, "
+                      "and code generation needs a quantized module "
+                      "(mpq-compile, or --mpq-calibrate then "
+                      "--mpq-quantize)");
+      return WalkResult::interrupt();
+    }
+    auto checkCodes = [&](QuantParamsAttr p, Value codes) -> WalkResult {
+      auto t = cast<ShapedType>(codes.getType());
+      if (p.getBits() <= 8 && t.getElementType().isInteger(8))
+        return WalkResult::advance();
+      op->emitOpError("has ")
+          << p.getBits() << "-bit parameters on " << t
+          << ": code generation needs codes of 8 bits or fewer in i8";
+      return WalkResult::interrupt();
+    };
+    if (auto q = dyn_cast<QuantizeOp>(op))
+      return checkCodes(q.getParams(), q.getOutput());
+    if (auto d = dyn_cast<DequantizeOp>(op))
+      return checkCodes(d.getParams(), d.getInput());
+    return WalkResult::advance();
+  });
+  return failure(r.wasInterrupted());
+}

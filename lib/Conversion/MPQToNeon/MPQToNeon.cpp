@@ -3,6 +3,7 @@
 #include "mpq/Conversion/MPQToNeon/MPQToNeon.h"
 #include "mpq/Conversion/Passes.h"
 #include "mpq/Dialect/MPQ/IR/MPQOps.h"
+#include "mpq/Support/CIdentifier.h"
 
 namespace mpq {
 #define GEN_PASS_DEF_MPQLOWERTONEONPASS
@@ -20,24 +21,29 @@ struct LowerToNeonPass
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    std::string dir = targetsDir.empty() ? std::string(MPQ_TARGETS_DIR)
-                                         : std::string(targetsDir);
-    llvm::Expected<TargetDescription> t = lookupTarget(target, dir);
+    if (std::string why = checkCSymbolPrefix(symbolPrefix); !why.empty()) {
+      module.emitError("lower-to-neon: name: ") << why;
+      return signalPassFailure();
+    }
+    llvm::Expected<TargetDescription> t =
+        targetFile.empty() ? lookupTarget(target, targetsDir)
+                           : loadTargetDescription(targetFile);
     if (!t) {
       module.emitError("lower-to-neon: ") << llvm::toString(t.takeError());
       return signalPassFailure();
     }
     if (t->arch != "aarch64") {
       module.emitError("lower-to-neon: target '")
-          << target << "' is " << t->arch << ", not aarch64";
+          << t->name << "' is " << t->arch << ", not aarch64";
       return signalPassFailure();
     }
     if (!t->hasFeature("neon")) {
       module.emitError("lower-to-neon: target '")
-          << target << "' lacks the neon feature";
+          << t->name << "' lacks the neon feature";
       return signalPassFailure();
     }
-    if (failed(checkTargetWidths(module, *t)))
+    if (failed(checkQuantized(module, entry)) ||
+        failed(checkTargetWidths(module, *t)))
       return signalPassFailure();
     std::unique_ptr<GemmMicrokernel> gemm =
         createNeonMicrokernel(selectNeonKernel(*t));

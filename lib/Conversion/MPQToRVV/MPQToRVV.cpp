@@ -2,6 +2,7 @@
 
 #include "mpq/Conversion/MPQToRVV/MPQToRVV.h"
 #include "mpq/Conversion/Passes.h"
+#include "mpq/Support/CIdentifier.h"
 #include "mpq/Target/TargetDescription.h"
 
 namespace mpq {
@@ -19,26 +20,31 @@ struct LowerToRVVPass : public mpq::impl::MPQLowerToRVVPassBase<LowerToRVVPass> 
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    std::string dir = targetsDir.empty() ? std::string(MPQ_TARGETS_DIR)
-                                         : std::string(targetsDir);
-    llvm::Expected<TargetDescription> t = lookupTarget(target, dir);
+    if (std::string why = checkCSymbolPrefix(symbolPrefix); !why.empty()) {
+      module.emitError("lower-to-rvv: name: ") << why;
+      return signalPassFailure();
+    }
+    llvm::Expected<TargetDescription> t =
+        targetFile.empty() ? lookupTarget(target, targetsDir)
+                           : loadTargetDescription(targetFile);
     if (!t) {
       module.emitError("lower-to-rvv: ") << llvm::toString(t.takeError());
       return signalPassFailure();
     }
     if (t->arch != "riscv64") {
       module.emitError("lower-to-rvv: target '")
-          << target << "' is " << t->arch << ", not riscv64";
+          << t->name << "' is " << t->arch << ", not riscv64";
       return signalPassFailure();
     }
     if (!t->hasFeature("v")) {
       module.emitError("lower-to-rvv: target '")
-          << target
+          << t->name
           << "' lacks the v feature (RVV 1.0); targets without vectors "
              "are not supported";
       return signalPassFailure();
     }
-    if (failed(checkTargetWidths(module, *t)))
+    if (failed(checkQuantized(module, entry)) ||
+        failed(checkTargetWidths(module, *t)))
       return signalPassFailure();
     std::unique_ptr<GemmMicrokernel> gemm = createRVVMicrokernel();
     KernelLoweringOptions opts;

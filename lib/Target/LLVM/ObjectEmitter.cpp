@@ -48,13 +48,8 @@ LogicalResult mpq::emitCodegenFile(ModuleOp module,
   if (!llvmTarget)
     return module.emitError("no LLVM backend for ")
            << target.triple << ": " << error;
-  std::string features;
-  for (const std::string &f : target.features) {
-    // "neon" is LLVM's name too; the rest map one to one.
-    if (!features.empty())
-      features += ",";
-    features += "+" + f;
-  }
+  // Checked against LLVM's feature list when the target was loaded.
+  std::string features = target.llvmFeatures();
   llvm::TargetOptions options;
   // RISC-V: the Linux hard-float ABI (lp64d), as Debian's riscv64 libraries.
   bool isRiscv = triple.isRISCV64();

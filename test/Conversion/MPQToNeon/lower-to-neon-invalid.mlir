@@ -1,8 +1,21 @@
 // RUN: mpq-opt %s --split-input-file --verify-diagnostics --lower-to-neon=target=cortex-a76
 
-// Ops without code generation are refused at the op.
+// Ops without an integer kernel are refused at the op.
+#p = #mpq.qparams<bits = 8, is_signed = true, scale = [0.05], zero_point = [0]>
 func.func @main(%x: tensor<1x4xf32>) -> tensor<1x4xf32> {
+  %q = mpq.quantize %x {params = #p} : tensor<1x4xf32> -> tensor<1x4xi8>
+  %d = mpq.dequantize %q {params = #p} : tensor<1x4xi8> -> tensor<1x4xf32>
   // expected-error@+1 {{'tosa.tanh' op is not supported by code generation}}
+  %y = tosa.tanh %d : (tensor<1x4xf32>) -> tensor<1x4xf32>
+  return %y : tensor<1x4xf32>
+}
+
+// -----
+
+// A float (never quantized) module is refused at its first op, not deep in
+// the lowering (issue 11, class 10).
+func.func @main(%x: tensor<1x4xf32>) -> tensor<1x4xf32> {
+  // expected-error@+1 {{'tosa.tanh' op is not quantized: the module has no mpq.quantize, and code generation needs a quantized module (mpq-compile, or --mpq-calibrate then --mpq-quantize)}}
   %y = tosa.tanh %x : (tensor<1x4xf32>) -> tensor<1x4xf32>
   return %y : tensor<1x4xf32>
 }
@@ -10,10 +23,60 @@ func.func @main(%x: tensor<1x4xf32>) -> tensor<1x4xf32> {
 // -----
 
 // Each output buffer is written once: the same tensor cannot be two outputs.
+#p = #mpq.qparams<bits = 8, is_signed = true, scale = [0.05], zero_point = [0]>
 func.func @main(%x: tensor<1x4xf32>) -> (tensor<1x4xf32>, tensor<1x4xf32>) {
-  %y = tosa.abs %x : (tensor<1x4xf32>) -> tensor<1x4xf32>
+  %q = mpq.quantize %x {params = #p} : tensor<1x4xf32> -> tensor<1x4xi8>
+  %d = mpq.dequantize %q {params = #p} : tensor<1x4xi8> -> tensor<1x4xf32>
+  %y = tosa.abs %d : (tensor<1x4xf32>) -> tensor<1x4xf32>
   // expected-error@+1 {{code generation needs distinct tensors for the outputs; result #1 repeats an earlier one}}
   return %y, %y : tensor<1x4xf32>, tensor<1x4xf32>
+}
+
+// -----
+
+// A float layer left in a module that has quantize ops is refused too.
+#p = #mpq.qparams<bits = 8, is_signed = true, scale = [0.05], zero_point = [0]>
+func.func @main(%x: tensor<1x3x3x1xf32>) -> tensor<1x2x2x1xf32> {
+  %q = mpq.quantize %x {params = #p} : tensor<1x3x3x1xf32> -> tensor<1x3x3x1xi8>
+  %d = mpq.dequantize %q {params = #p} : tensor<1x3x3x1xi8> -> tensor<1x3x3x1xf32>
+  %w = "tosa.const"() {values = dense<1.0> : tensor<1x2x2x1xf32>} : () -> tensor<1x2x2x1xf32>
+  %b = "tosa.const"() {values = dense<0.5> : tensor<1xf32>} : () -> tensor<1xf32>
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  // expected-error@+1 {{'tosa.conv2d' op is not quantized: code generation needs a quantized module (mpq-compile, or --mpq-calibrate then --mpq-quantize)}}
+  %0 = tosa.conv2d %d, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x3x3x1xf32>, tensor<1x2x2x1xf32>, tensor<1xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x2x1xf32>
+  return %0 : tensor<1x2x2x1xf32>
+}
+
+// -----
+
+// A 32-bit quantize is valid IR but has no kernel: refused at the op before
+// code generation (it used to fail inside, on a memref.store).
+#p32 = #mpq.qparams<bits = 32, is_signed = true, scale = [0.05], zero_point = [0]>
+func.func @main(%x: tensor<1x4xf32>) -> tensor<1x4xf32> {
+  // expected-error@+1 {{'mpq.quantize' op has 32-bit parameters on 'tensor<1x4xi32>': code generation needs codes of 8 bits or fewer in i8}}
+  %q = mpq.quantize %x {params = #p32} : tensor<1x4xf32> -> tensor<1x4xi32>
+  %d = mpq.dequantize %q {params = #p32} : tensor<1x4xi32> -> tensor<1x4xf32>
+  return %d : tensor<1x4xf32>
+}
+
+// -----
+
+#p16 = #mpq.qparams<bits = 16, is_signed = true, scale = [0.05], zero_point = [0]>
+#p8 = #mpq.qparams<bits = 8, is_signed = true, scale = [0.05], zero_point = [0]>
+func.func @main(%x: tensor<1x4xf32>) -> tensor<1x4xf32> {
+  %q = mpq.quantize %x {params = #p8} : tensor<1x4xf32> -> tensor<1x4xi8>
+  %w = "tosa.const"() <{values = dense<1> : tensor<1x4xi16>}> : () -> tensor<1x4xi16>
+  // expected-error@+1 {{'mpq.dequantize' op has 16-bit parameters on 'tensor<1x4xi16>': code generation needs codes of 8 bits or fewer in i8}}
+  %d = mpq.dequantize %w {params = #p16} : tensor<1x4xi16> -> tensor<1x4xf32>
+  return %d : tensor<1x4xf32>
+}
+
+// -----
+
+// The C API has one input and one output.
+// expected-error@+1 {{code generation needs exactly one input and one output}}
+func.func @main(%x: tensor<1x4xf32>, %z: tensor<1x4xf32>) -> tensor<1x4xf32> {
+  return %x : tensor<1x4xf32>
 }
 
 // -----

@@ -160,6 +160,13 @@ mlir::LogicalResult lowerToKernels(mlir::ModuleOp module,
 mlir::LogicalResult checkTargetWidths(mlir::ModuleOp module,
                                       const TargetDescription &target);
 
+/// Code generation takes quantized modules: a float conv/matmul/pool, or no
+/// mpq.quantize at all in `entry`, is "not quantized", and a quantize or
+/// dequantize must use codes of 8 bits or fewer in i8; errors at the op,
+/// before any lowering (docs/hardening.md, class 10).
+mlir::LogicalResult checkQuantized(mlir::ModuleOp module,
+                                   llvm::StringRef entry);
+
 /// Upstream conversions from scf/arith/math/memref/vector (and intrinsic
 /// calls, already LLVM) to the LLVM dialect, with the bare-pointer calling
 /// convention so that `<name>_run` takes plain C pointers. Every backend
