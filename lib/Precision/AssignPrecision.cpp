@@ -124,6 +124,17 @@ LogicalResult AssignPrecisionPass::addResources(Problem &p, Location loc) {
 FailureOr<std::unique_ptr<FakeQuantEvaluator>>
 AssignPrecisionPass::makeEvaluator(bool needLabels) {
   Location loc = fn.getLoc();
+  if (granularity != "per-channel" && granularity != "per-tensor")
+    return emitError(loc) << "granularity must be per-channel or per-tensor, "
+                             "got '"
+                          << std::string(granularity) << "'";
+  if (weightMethod != "mmse" && weightMethod != "maxabs")
+    return emitError(loc) << "weight-method must be mmse or maxabs, got '"
+                          << std::string(weightMethod) << "'";
+  if (weightObjective != "output" && weightObjective != "weight")
+    return emitError(loc) << "weight-objective must be output or weight, "
+                             "got '"
+                          << std::string(weightObjective) << "'";
   if (std::string(data).empty())
     return emitError(loc) << "strategy needs sensitivity samples: "
                              "--assign-precision=\"... data=FILE.npy\"";
@@ -165,8 +176,14 @@ AssignPrecisionPass::makeEvaluator(bool needLabels) {
                           << fn.getNumArguments();
   llvm::errs() << "assign-precision: " << n << " sensitivity samples, loss "
                << (y ? "cross-entropy" : "KL(float || quantized)") << "\n";
+  LayerQuantOptions q;
+  q.perChannel = granularity == "per-channel";
+  q.mmse = weightMethod == "mmse";
+  q.outputObjective = weightObjective == "output";
+  q.biasCorrection = biasCorrection;
+  q.rounding = rounding;
   return FakeQuantEvaluator::create(getOperation(), fn, std::move(samples),
-                                    std::move(y), kind, batchSize);
+                                    std::move(y), kind, batchSize, q);
 }
 
 std::vector<LayerOverride>
@@ -272,7 +289,8 @@ LogicalResult AssignPrecisionPass::runHawq(Problem &p, FakeQuantEvaluator &e) {
     unsigned off = p.offset(l);
     for (unsigned j = 0; j < choices[l].size(); ++j)
       p.linear[off + j] = 0.5 * trace / double(n) *
-                          e.weightErrorSq(l, choices[l][j].weightBits);
+                          e.weightErrorSq(l, choices[l][j].weightBits,
+                                          choices[l][j].actBits);
   }
   return success();
 }

@@ -4,6 +4,7 @@
 #include "mpq/Dialect/MPQ/IR/MPQInterfaces.h"
 #include "mpq/Dialect/MPQ/IR/MPQOps.h"
 #include "mpq/Executor/Executor.h"
+#include "mpq/Quant/IntegerSemantics.h"
 #include "mpq/Quant/Quantizer.h"
 
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
@@ -21,17 +22,20 @@ LossEvaluator::~LossEvaluator() = default;
 FakeQuantEvaluator::FakeQuantEvaluator(ModuleOp module, func::FuncOp entry,
                                        Tensor samples,
                                        std::optional<Tensor> labels,
-                                       LossKind kind, int64_t batchSize)
+                                       LossKind kind, int64_t batchSize,
+                                       const LayerQuantOptions &quantOptions)
     : module(module), entryName(entry.getName().str()),
       samples(std::move(samples)), labels(std::move(labels)), kind(kind),
-      batchSize(std::max<int64_t>(1, batchSize)) {}
+      batchSize(std::max<int64_t>(1, batchSize)), quantOptions(quantOptions) {}
 
 FailureOr<std::unique_ptr<FakeQuantEvaluator>>
 FakeQuantEvaluator::create(ModuleOp module, func::FuncOp entry,
                            Tensor samples, std::optional<Tensor> labels,
-                           LossKind kind, int64_t batchSize) {
-  std::unique_ptr<FakeQuantEvaluator> e(new FakeQuantEvaluator(
-      module, entry, std::move(samples), std::move(labels), kind, batchSize));
+                           LossKind kind, int64_t batchSize,
+                           const LayerQuantOptions &quantOptions) {
+  std::unique_ptr<FakeQuantEvaluator> e(
+      new FakeQuantEvaluator(module, entry, std::move(samples),
+                             std::move(labels), kind, batchSize, quantOptions));
   if (failed(e->init()))
     return failure();
   return e;
@@ -40,21 +44,16 @@ FakeQuantEvaluator::create(ModuleOp module, func::FuncOp entry,
 LogicalResult FakeQuantEvaluator::init() {
   func::FuncOp fn = module.lookupSymbol<func::FuncOp>(entryName);
   for (QuantizableLayerOpInterface layer : getQuantizableLayers(fn)) {
+    std::optional<LayerData> data = readLayer(layer.getOperation());
+    if (!data)
+      return layer->emitError() << "the layer quantizer cannot read this "
+                                   "layer";
     auto c = layer.getLayerWeight().getDefiningOp<tosa::ConstOp>();
     auto attr = cast<DenseElementsAttr>(c.getValues());
     weights.emplace_back(attr.getValues<float>().begin(),
                          attr.getValues<float>().end());
     weightTypes.push_back(cast<RankedTensorType>(attr.getType()));
-    int64_t n = weights.back().size();
-    int64_t channels = layer.getNumOutputChannels();
-    std::vector<int64_t> ch(n);
-    // conv2d: [O, KH, KW, I], the channel is the leading index; depthwise
-    // [KH, KW, C, M] and matmul [1, K, N]: the trailing (C*M or N).
-    bool leading = isa<tosa::Conv2DOp>(layer.getOperation());
-    for (int64_t i = 0; i < n; ++i)
-      ch[i] = leading ? i / (n / channels) : i % channels;
-    channelOf.push_back(std::move(ch));
-    numChannels.push_back(channels);
+    layerData.push_back(std::move(*data));
   }
   if (kind == LossKind::CrossEntropy &&
       (!labels || labels->getNumElements() != samples.getDimSize(0)))
@@ -131,49 +130,139 @@ FailureOr<double> FakeQuantEvaluator::run(ModuleOp m, bool reference) {
   return loss / double(n);
 }
 
-std::vector<float> FakeQuantEvaluator::fakeQuant(unsigned layer,
-                                                 unsigned bits) {
-  auto key = std::make_pair(layer, bits);
+FailureOr<const std::vector<LayerInputStats> *>
+FakeQuantEvaluator::inputStats(unsigned actBits) {
+  auto it = statsCache.find(actBits);
+  if (it != statsCache.end())
+    return &it->second;
+  // Every layer's input quantized at actBits as the evaluator does
+  // (mpq.quantize at the calibrated range), patches sampled as
+  // --mpq-quantize samples them.
+  struct Input {
+    unsigned layer;
+    double scale;
+    int64_t zp;
+    QuantRange range;
+    PatchAccumulator acc;
+  };
+  std::vector<Input> inputs;
+  llvm::DenseMap<Value, SmallVector<unsigned>> readers;
+  int64_t n = samples.getDimSize(0);
+  for (unsigned l = 0; l < layerData.size(); ++l) {
+    const LayerData &d = layerData[l];
+    CalibrationAttr calib = getCalibration(d.input);
+    if (!calib)
+      return d.op->emitError() << "the input of this layer has no "
+                                  "calibration statistics (mpq.calib); run "
+                                  "--mpq-calibrate first";
+    QuantRange r = QuantRange::get(actBits, true, false);
+    AffineQuant q = rangeQuant(calib.getLoFor(actBits),
+                               calib.getHiFor(actBits), r, false);
+    int64_t total = n * d.patchesPerSample();
+    int64_t every = quantOptions.rounding == WeightRounding::Auto
+                        ? std::max<int64_t>(1, (total + kErrorPatches - 1) /
+                                                   kErrorPatches)
+                        : 0;
+    inputs.push_back({l, q.scale, q.zeroPoint, r,
+                      PatchAccumulator(d.geometry, every)});
+    readers[d.input].push_back(inputs.size() - 1);
+  }
+  std::vector<int32_t> codes;
+  Executor exec(module);
+  exec.setObserver([&](Value v, const Tensor &t) {
+    auto it = readers.find(v);
+    if (it == readers.end() || t.getKind() != ElementKind::F32)
+      return;
+    const float *x = t.getData<float>();
+    for (unsigned i : it->second) {
+      Input &in = inputs[i];
+      float inv = float(1.0 / in.scale);
+      codes.resize(t.getNumElements());
+      for (int64_t j = 0; j < t.getNumElements(); ++j)
+        codes[j] = quantizeFloat(x[j], inv, int32_t(in.zp),
+                                 int32_t(in.range.qmin),
+                                 int32_t(in.range.qmax));
+      SmallVector<int64_t> shape(t.getShape());
+      if (!layerData[in.layer].geometry.conv && shape.size() != 2) {
+        // A fully connected layer reads its input flattened to [M, K].
+        int64_t m = shape[0];
+        shape = {m, t.getNumElements() / std::max<int64_t>(1, m)};
+      }
+      in.acc.add(codes.data(), in.scale, in.zp, x, shape);
+    }
+  });
+  FailureOr<func::FuncOp> fn = exec.lookupFunction(entryName);
+  if (failed(fn))
+    return failure();
+  for (int64_t begin = 0; begin < n; begin += batchSize)
+    if (failed(exec.run(*fn, {samples.sliceDim0(
+                                 begin, std::min(n, begin + batchSize))})))
+      return failure();
+  std::vector<LayerInputStats> stats;
+  for (Input &in : inputs)
+    stats.push_back(in.acc.finish());
+  return &(statsCache[actBits] = std::move(stats));
+}
+
+FailureOr<const LayerQuantResult *>
+FakeQuantEvaluator::quantizedLayer(unsigned layer, unsigned bits,
+                                   unsigned actBits) {
+  auto key = std::make_tuple(layer, bits, actBits);
+  auto it = quantized.find(key);
+  if (it != quantized.end())
+    return &it->second;
+  const LayerInputStats *stats = nullptr;
+  if (quantOptions.rounding != WeightRounding::Nearest) {
+    FailureOr<const std::vector<LayerInputStats> *> all = inputStats(actBits);
+    if (failed(all))
+      return failure();
+    stats = &(**all)[layer];
+  }
+  LayerQuantProblem p = makeLayerProblem(layerData[layer], bits, actBits, {},
+                                         quantOptions, stats);
+  return &(quantized[key] = quantizeLayer(p));
+}
+
+FailureOr<const FakeQuantEvaluator::FakeQuantLayer *>
+FakeQuantEvaluator::fakeQuant(unsigned layer, unsigned bits, unsigned actBits,
+                              bool mirror) {
+  auto key = std::make_tuple(layer, bits, actBits, mirror);
   auto it = fqCache.find(key);
   if (it != fqCache.end())
-    return it->second;
-  const std::vector<float> &w = weights[layer];
-  std::vector<std::vector<float>> rows(numChannels[layer]);
-  for (size_t i = 0; i < w.size(); ++i)
-    rows[channelOf[layer][i]].push_back(w[i]);
-  std::vector<AffineQuant> q(rows.size());
-  QuantRange range = QuantRange::get(bits, /*isSigned=*/true, /*narrow=*/true);
-  for (size_t c = 0; c < rows.size(); ++c)
-    q[c] = mmseQuant(rows[c], range);
-  std::vector<float> out(w.size());
-  for (size_t i = 0; i < w.size(); ++i)
-    out[i] = float(q[channelOf[layer][i]].snap(w[i]));
-  fqCache[key] = out;
-  return out;
+    return &it->second;
+  FailureOr<const LayerQuantResult *> q = quantizedLayer(layer, bits, actBits);
+  if (failed(q))
+    return failure();
+  const LayerData &d = layerData[layer];
+  std::vector<float> rows(d.weights.size());
+  for (int64_t r = 0; r < d.rows; ++r)
+    for (int64_t i = 0; i < d.k; ++i)
+      rows[r * d.k + i] =
+          float((*q)->scaleOf(r) * double((*q)->codes[r * d.k + i]));
+  FakeQuantLayer f;
+  SmallVector<float> w = d.toWeightLayout(rows);
+  f.weights.assign(w.begin(), w.end());
+  if ((*q)->biasCorrected)
+    f.bias = (*q)->bias;
+  if (mirror) {
+    for (size_t i = 0; i < f.weights.size(); ++i)
+      f.weights[i] = 2.0f * weights[layer][i] - f.weights[i];
+    for (size_t i = 0; i < f.bias.size(); ++i)
+      f.bias[i] = 2.0f * d.bias[i] - f.bias[i];
+  }
+  return &(fqCache[key] = std::move(f));
 }
 
-double FakeQuantEvaluator::weightErrorSq(unsigned layer, unsigned bits) {
-  std::vector<float> q = fakeQuant(layer, bits);
+double FakeQuantEvaluator::weightErrorSq(unsigned layer, unsigned bits,
+                                         unsigned actBits) {
+  FailureOr<const FakeQuantLayer *> q = fakeQuant(layer, bits, actBits, false);
+  if (failed(q))
+    return 0;
+  const std::vector<float> &w = (*q)->weights;
   double s = 0;
-  for (size_t i = 0; i < q.size(); ++i)
-    s += double(q[i] - weights[layer][i]) * double(q[i] - weights[layer][i]);
+  for (size_t i = 0; i < w.size(); ++i)
+    s += double(w[i] - weights[layer][i]) * double(w[i] - weights[layer][i]);
   return s;
-}
-
-DenseElementsAttr FakeQuantEvaluator::quantizedWeights(unsigned layer,
-                                                       unsigned bits,
-                                                       bool mirror) {
-  auto key = std::make_tuple(layer, bits, mirror);
-  auto it = cache.find(key);
-  if (it != cache.end())
-    return it->second;
-  std::vector<float> q = fakeQuant(layer, bits);
-  if (mirror)
-    for (size_t i = 0; i < q.size(); ++i)
-      q[i] = 2.0f * weights[layer][i] - q[i];
-  auto attr = DenseElementsAttr::get(weightTypes[layer], ArrayRef<float>(q));
-  cache[key] = attr;
-  return attr;
 }
 
 FailureOr<double> FakeQuantEvaluator::evaluate(
@@ -198,6 +287,39 @@ FailureOr<double> FakeQuantEvaluator::evaluateWith(
     Value old = layer.getLayerWeight();
     op->replaceUsesOfWith(old, c);
   };
+  // A corrected bias replaces the layer's bias constant (a fully connected
+  // layer without a bias add gets one).
+  auto setBias = [&](unsigned idx, QuantizableLayerOpInterface layer,
+                     ArrayRef<float> bias) {
+    Operation *op = layer.getOperation();
+    auto type = RankedTensorType::get({int64_t(bias.size())},
+                                      b.getF32Type());
+    if (Value old = layer.getLayerBias()) {
+      auto oldType = cast<RankedTensorType>(old.getType());
+      if (oldType.getNumElements() == int64_t(bias.size()))
+        type = RankedTensorType::get(oldType.getShape(), b.getF32Type());
+      else if (oldType.getRank() == 2)
+        type = RankedTensorType::get({1, int64_t(bias.size())},
+                                     b.getF32Type());
+      Operation *user = isa<tosa::MatMulOp>(op)
+                            ? layer.getLayerOutput().getDefiningOp()
+                            : op;
+      b.setInsertionPoint(user);
+      auto c = tosa::ConstOp::create(
+          b, op->getLoc(), type, DenseElementsAttr::get(type, bias));
+      user->replaceUsesOfWith(old, c);
+      return;
+    }
+    Value out = layer.getLayerOutput();
+    b.setInsertionPointAfterValue(out);
+    auto outType = cast<RankedTensorType>(out.getType());
+    type = RankedTensorType::get({1, int64_t(bias.size())}, b.getF32Type());
+    auto c = tosa::ConstOp::create(b, op->getLoc(), type,
+                                   DenseElementsAttr::get(type, bias));
+    auto add = tosa::AddOp::create(b, op->getLoc(), outType, out, c);
+    out.replaceAllUsesExcept(add, add);
+    (void)idx;
+  };
   for (auto &[idx, values] : replaced)
     setWeight(layers[idx], values);
   for (const LayerOverride &o : overrides) {
@@ -206,8 +328,17 @@ FailureOr<double> FakeQuantEvaluator::evaluateWith(
                                 << layers.size() << " layers)";
     QuantizableLayerOpInterface layer = layers[o.layer];
     Operation *op = layer.getOperation();
-    if (o.weightBits)
-      setWeight(layer, quantizedWeights(o.layer, o.weightBits, o.mirror));
+    if (o.weightBits) {
+      FailureOr<const FakeQuantLayer *> fq =
+          fakeQuant(o.layer, o.weightBits, o.actBits ? o.actBits : 8,
+                    o.mirror);
+      if (failed(fq))
+        return failure();
+      setWeight(layer, DenseElementsAttr::get(weightTypes[o.layer],
+                                              ArrayRef<float>((*fq)->weights)));
+      if (!(*fq)->bias.empty())
+        setBias(o.layer, layer, (*fq)->bias);
+    }
     if (!o.actBits)
       continue;
     Value x = layer.getLayerInput();

@@ -6,6 +6,8 @@
 // value with a twin is replaced by a dequantize of it, which leaves the float
 // ops that were quantized dead; they and their float weights are erased. Ops
 // without an integer form keep running in float on dequantized values.
+// The per-layer work (scales, rounding, bias correction) is
+// mpq::quantizeLayer (mpq/Quant/LayerQuantizer.h); this file only rewrites.
 //
 //===----------------------------------------------------------------------===//
 
@@ -15,8 +17,10 @@
 #include "mpq/Executor/Executor.h"
 #include "mpq/Executor/Npy.h"
 #include "mpq/Quant/IntegerSemantics.h"
+#include "mpq/Quant/LayerQuantizer.h"
 #include "mpq/Quant/Quantizer.h"
 #include "mpq/Transforms/CalibrationData.h"
+#include "mpq/Transforms/LayerData.h"
 #include "mpq/Transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -46,25 +50,10 @@ struct QValue {
   QuantParamsAttr params;
 };
 
-/// A quantized weight: its SSA value, parameters and codes (row-major).
+/// A quantized layer's weights: their SSA value and parameters, and what
+/// quantizeLayer returned (codes, corrected bias).
 struct QWeight : QValue {
-  SmallVector<int8_t> codes;
-};
-
-/// Statistics of a layer's quantized input, measured on calibration data
-/// with every earlier layer already quantized: per group of a grouped conv,
-/// H = E[p p^T] and E[p] over the input patches p ([KH*KW*Cg], or [K] for a
-/// fully connected layer).
-struct InputMoments {
-  int64_t k = 0;
-  SmallVector<std::vector<double>> h, mean;
-};
-
-/// Where a layer's input patches come from.
-struct PatchGeometry {
-  bool conv = false;
-  int64_t kh = 1, kw = 1, cg = 0, groups = 1;
-  int64_t pad[4] = {0, 0, 0, 0}, stride[2] = {1, 1}, dil[2] = {1, 1};
+  LayerQuantResult result;
 };
 
 /// Widths chosen for one op: from its #mpq.precision or the pass options.
@@ -76,12 +65,9 @@ struct Widths {
 class QuantizeImpl {
 public:
   QuantizeImpl(func::FuncOp fn, unsigned weightBits, unsigned actBits,
-               bool perChannel, bool mmse, bool outputObjective,
-               bool biasCorrection, const Tensor *calibData)
+               const LayerQuantOptions &options, const Tensor *calibData)
       : fn(fn), b(fn.getContext()), defaultWeightBits(weightBits),
-        defaultActBits(actBits), perChannel(perChannel), mmse(mmse),
-        outputObjective(outputObjective), biasCorrection(biasCorrection),
-        calibData(calibData) {}
+        defaultActBits(actBits), options(options), calibData(calibData) {}
 
   LogicalResult run();
 
@@ -103,31 +89,19 @@ private:
   }
 
   // --- weights -------------------------------------------------------------
-  /// Quantizes `w` laid out [O, K...] per output channel (or per tensor);
-  /// returns the codes' SSA value and their parameters.
-  FailureOr<QWeight> quantizeWeights(Operation *op, ArrayRef<float> w,
-                                    ArrayRef<int64_t> shape,
-                                    const Widths &widths, int64_t groups,
-                                    const InputMoments *moments);
-  /// Runs the function on the calibration data and measures the moments of
-  /// the patches `geometry` cuts from `codes` (the quantized input of
-  /// `op`, dequantized with `params`).
-  FailureOr<InputMoments> measureInput(Operation *op, Value codes,
-                                       QuantParamsAttr params,
-                                       const PatchGeometry &geometry);
-  /// Per-element importance E[x^2] of row `row` of a [O, K] weight with
-  /// `groups` groups, from the op's mpq.mean_sq_patch; empty if unknown.
-  SmallVector<float> importanceOf(Operation *op, int64_t row, int64_t o,
-                                  int64_t k, int64_t cg, int64_t groups);
+  /// Quantizes `layer`'s weights with mpq::quantizeLayer (measuring its
+  /// input `x` on the calibration data first when the rounding needs it)
+  /// and materialises the codes at the builder's insertion point.
+  FailureOr<QWeight> quantizeWeights(const LayerData &layer,
+                                     const Widths &widths, const QValue &x);
+  /// Runs the function on the calibration data and accumulates the patches
+  /// of `layer`'s quantized input `x` (and, when `sampleEvery` > 0, samples
+  /// of float and quantized patch pairs).
+  FailureOr<LayerInputStats> measureInput(const LayerData &layer,
+                                          const QValue &x,
+                                          int64_t sampleEvery);
   Value biasConst(Location loc, ArrayRef<float> bias, QuantParamsAttr in,
                   QuantParamsAttr w);
-  /// Bias correction: bias[o] += sum_k (W - Q(W))[o, k] * E[x][k], with
-  /// E[x] from the op's mpq.mean_patch ([spatial * channels]); `groups`
-  /// splits the channels as in a grouped conv. Given `moments` of the
-  /// quantized input, Q(W) multiplies their mean E[x_q] instead.
-  void correctBias(Operation *op, MutableArrayRef<float> bias,
-                   ArrayRef<float> w, const QWeight &qw, int64_t groups,
-                   const InputMoments *moments);
   LogicalResult checkAccumulator(Operation *op, QuantParamsAttr in,
                                  QuantParamsAttr w, int64_t depth,
                                  ArrayRef<int8_t> codes);
@@ -163,8 +137,9 @@ private:
   func::FuncOp fn;
   OpBuilder b;
   unsigned defaultWeightBits, defaultActBits;
-  bool perChannel, mmse, outputObjective, biasCorrection;
-  /// Calibration samples for GPTQ rounding (null: round to nearest).
+  LayerQuantOptions options;
+  /// Calibration samples for measured rounding (GPTQ, auto); null: round to
+  /// nearest.
   const Tensor *calibData;
   llvm::DenseMap<Value, QValue> twins;
   llvm::SmallPtrSet<Operation *, 16> fused;
@@ -172,6 +147,10 @@ private:
   /// value when its other users switch to the dequantized twin.
   llvm::SmallPtrSet<Operation *, 16> quantizers;
 };
+
+//===----------------------------------------------------------------------===//
+// Parameters
+//===----------------------------------------------------------------------===//
 
 //===----------------------------------------------------------------------===//
 // Parameters
@@ -246,119 +225,64 @@ FailureOr<QValue> QuantizeImpl::twin(Value v, unsigned bits, Location loc) {
 // Weights
 //===----------------------------------------------------------------------===//
 
-static FailureOr<SmallVector<float>> constData(Value v) {
-  auto c = v.getDefiningOp<tosa::ConstOp>();
-  if (!c)
-    return failure();
-  auto attr = dyn_cast<DenseElementsAttr>(c.getValues());
-  if (!attr || !attr.getElementType().isF32())
-    return failure();
-  return SmallVector<float>(attr.getValues<float>());
-}
-
-SmallVector<float> QuantizeImpl::importanceOf(Operation *op, int64_t row,
-                                              int64_t o, int64_t k, int64_t cg,
-                                              int64_t groups) {
-  auto sq = op->getAttrOfType<DenseElementsAttr>("mpq.mean_sq_patch");
-  if (!outputObjective || !sq)
-    return {};
-  int64_t channels = cg * groups, g = row / (o / groups);
-  if (sq.getNumElements() != (k / cg) * channels)
-    return {};
-  auto values = sq.getValues<float>();
-  SmallVector<float> d(k);
-  for (int64_t i = 0; i < k; ++i)
-    d[i] = values[(i / cg) * channels + g * cg + i % cg];
-  return d;
-}
-
-FailureOr<QWeight> QuantizeImpl::quantizeWeights(Operation *op,
-                                                ArrayRef<float> w,
-                                                ArrayRef<int64_t> shape,
+FailureOr<QWeight> QuantizeImpl::quantizeWeights(const LayerData &layer,
                                                 const Widths &widths,
-                                                int64_t groups,
-                                                const InputMoments *moments) {
+                                                const QValue &x) {
+  Operation *op = layer.op;
   Location loc = op->getLoc();
-  int64_t o = shape[0];
-  int64_t k = int64_t(w.size()) / o;
-  int64_t cg = shape.back();
+  int64_t o = layer.rows;
   if (widths.channelBits && int64_t(widths.channelBits.size()) != o)
     return emitError(loc) << "precision gives " << widths.channelBits.size()
                           << " channel bit-widths for " << o << " channels";
-  bool byChannel = perChannel || widths.channelBits;
-  SmallVector<double> scales;
-  SmallVector<int8_t> codes(w.size());
-  auto quantRow = [&](ArrayRef<float> row, unsigned bits,
-                      MutableArrayRef<int8_t> out, ArrayRef<float> d) {
-    QuantRange r = QuantRange::get(bits, true, true);
-    AffineQuant q = mmse ? weightedMmseQuant(row, d, r) : maxAbsQuant(row, r);
-    for (size_t i = 0; i < row.size(); ++i)
-      out[i] = int8_t(std::clamp<double>(std::nearbyint(row[i] / q.scale),
-                                         double(r.qmin), double(r.qmax)));
-    return q.scale;
-  };
-  if (byChannel) {
-    for (int64_t c = 0; c < o; ++c) {
-      unsigned bits = widths.channelBits ? unsigned(widths.channelBits[c])
-                                         : widths.weightBits;
-      scales.push_back(quantRow(w.slice(c * k, k), bits,
-                                MutableArrayRef<int8_t>(codes).slice(c * k, k),
-                                importanceOf(op, c, o, k, cg, groups)));
+  std::optional<LayerInputStats> stats;
+  if (calibData && options.rounding != WeightRounding::Nearest) {
+    // GPTQ needs the moments of the quantized input; auto also samples
+    // (float, quantized) patch pairs to measure each candidate's output
+    // error.
+    int64_t sampleEvery = 0;
+    if (options.rounding == WeightRounding::Auto) {
+      int64_t total = calibData->getDimSize(0) * layer.patchesPerSample();
+      sampleEvery = std::max<int64_t>(
+          1, (total + kErrorPatches - 1) / kErrorPatches);
     }
-  } else {
-    SmallVector<float> d;
-    for (int64_t c = 0; c < o && d.size() == size_t(c * k); ++c) {
-      SmallVector<float> row = importanceOf(op, c, o, k, cg, groups);
-      d.append(row.begin(), row.end());
-    }
-    if (d.size() != w.size())
-      d.clear();
-    scales.push_back(quantRow(w, widths.weightBits, codes, d));
+    FailureOr<LayerInputStats> s = measureInput(layer, x, sampleEvery);
+    if (failed(s))
+      return failure();
+    stats = std::move(*s);
   }
-  if (moments && moments->k == k &&
-      int64_t(moments->h.size()) == groups) {
-    // GPTQ: keep the scales, re-round each group's rows against the
-    // measured input moments.
-    int64_t og = o / groups;
-    for (int64_t g = 0; g < groups; ++g) {
-      SmallVector<double> s;
-      SmallVector<QuantRange> ranges;
-      for (int64_t r = g * og; r < (g + 1) * og; ++r) {
-        s.push_back(scales[byChannel ? r : 0]);
-        ranges.push_back(QuantRange::get(
-            widths.channelBits ? unsigned(widths.channelBits[r])
-                               : widths.weightBits,
-            true, true));
-      }
-      gptqRound(w.slice(g * og * k, og * k), k, moments->h[g], s, ranges,
-                MutableArrayRef<int8_t>(codes).slice(g * og * k, og * k));
-    }
-  }
+  ArrayRef<int32_t> channelBits;
+  if (widths.channelBits)
+    channelBits = widths.channelBits.asArrayRef();
+  LayerQuantProblem problem =
+      makeLayerProblem(layer, widths.weightBits, widths.actBits, channelBits,
+                       options, stats ? &*stats : nullptr);
+  LayerQuantResult r = quantizeLayer(problem);
+  bool byChannel = options.perChannel || widths.channelBits;
   unsigned bits = widths.weightBits;
-  SmallVector<int64_t> zps(scales.size(), 0);
-  QuantParamsAttr p = makeParams(bits, true, scales, zps, byChannel ? 0 : -1,
+  SmallVector<int64_t> zps(r.scales.size(), 0);
+  QuantParamsAttr p = makeParams(bits, true, r.scales, zps, byChannel ? 0 : -1,
                                  widths.channelBits);
-  auto type = RankedTensorType::get(shape, b.getI8Type());
+  auto type = RankedTensorType::get(layer.shape, b.getI8Type());
   Value v;
   if (bits >= 5) {
     v = tosa::ConstOp::create(
         b, loc, type,
-        DenseElementsAttr::get(type, ArrayRef<int8_t>(codes)));
+        DenseElementsAttr::get(type, ArrayRef<int8_t>(r.codes)));
   } else {
-    PackingAttr layout =
+    PackingAttr packing =
         PackingAttr::get(b.getContext(), bits, bits <= 2 ? 2 : 4, {});
-    SmallVector<int8_t> bytes = layout.pack(codes, shape);
+    SmallVector<int8_t> bytes = packing.pack(r.codes, layer.shape);
     auto bytesType =
         RankedTensorType::get({int64_t(bytes.size())}, b.getI8Type());
     v = PackedConstantOp::create(
-        b, loc, type, layout,
+        b, loc, type, packing,
         DenseIntElementsAttr::get(bytesType, ArrayRef<int8_t>(bytes)),
         b.getBoolAttr(true));
   }
   QWeight result;
   result.value = v;
   result.params = p;
-  result.codes = std::move(codes);
+  result.result = std::move(r);
   return result;
 }
 
@@ -373,143 +297,54 @@ Value QuantizeImpl::biasConst(Location loc, ArrayRef<float> bias,
                                DenseElementsAttr::get(type, ArrayRef(q)));
 }
 
-void QuantizeImpl::correctBias(Operation *op, MutableArrayRef<float> bias,
-                               ArrayRef<float> w, const QWeight &qw,
-                               int64_t groups, const InputMoments *moments) {
-  auto mean = op->getAttrOfType<DenseElementsAttr>("mpq.mean_patch");
-  if (!biasCorrection || !mean)
-    return;
-  SmallVector<float> m(mean.getValues<float>());
-  ArrayRef<int8_t> codes = qw.codes;
-  int64_t o = int64_t(bias.size()), k = int64_t(w.size()) / o;
-  int64_t og = o / groups;
-  auto wType = cast<ShapedType>(qw.value.getType());
-  int64_t cg = wType.getDimSize(wType.getRank() - 1);
-  int64_t channels = cg * groups;
-  if (int64_t(m.size()) != (k / cg) * channels)
-    return; // stale statistics: leave the bias alone
-  // With measured input moments (rounding=gptq) the correction is
-  // empirical: E[W x] - E[Q(W) x_q], with x_q the input as the quantized
-  // layers before this one compute it, so it also absorbs their mean shift.
-  bool useQ = moments && moments->k == k &&
-              int64_t(moments->mean.size()) == groups;
-  for (int64_t r = 0; r < o; ++r) {
-    double scale = qw.params.getScale()[qw.params.isPerAxis() ? r : 0];
-    int64_t g = r / og;
-    double delta = 0.0;
-    for (int64_t i = 0; i < k; ++i) {
-      double mf = double(m[(i / cg) * channels + g * cg + i % cg]);
-      double mq = useQ ? moments->mean[g][i] : mf;
-      delta += double(w[r * k + i]) * mf -
-               scale * double(codes[r * k + i]) * mq;
-    }
-    bias[r] += float(delta);
-  }
-}
-
-FailureOr<InputMoments>
-QuantizeImpl::measureInput(Operation *op, Value codes, QuantParamsAttr params,
-                           const PatchGeometry &geo) {
-  InputMoments mom;
-  int64_t kk = geo.kh * geo.kw * geo.cg;
-  mom.k = kk;
-  mom.h.assign(geo.groups, std::vector<double>(kk * kk, 0.0));
-  mom.mean.assign(geo.groups, std::vector<double>(kk, 0.0));
-  double scale = params.getScale()[0];
-  int64_t zp = params.getZeroPoint()[0];
-  int64_t count = 0;
-  std::vector<double> patch(kk);
-  std::vector<int64_t> nz;
-  auto addPatch = [&](int64_t g) {
-    nz.clear();
-    for (int64_t i = 0; i < kk; ++i)
-      if (patch[i] != 0.0)
-        nz.push_back(i);
-    std::vector<double> &h = mom.h[g];
-    std::vector<double> &mean = mom.mean[g];
-    for (size_t a = 0; a < nz.size(); ++a) {
-      double pa = patch[nz[a]];
-      mean[nz[a]] += pa;
-      double *row = &h[nz[a] * kk];
-      for (size_t c = a; c < nz.size(); ++c)
-        row[nz[c]] += pa * patch[nz[c]];
-    }
-  };
+FailureOr<LayerInputStats> QuantizeImpl::measureInput(const LayerData &layer,
+                                                      const QValue &x,
+                                                      int64_t sampleEvery) {
+  Operation *op = layer.op;
+  PatchAccumulator acc(layer.geometry, sampleEvery);
+  double scale = x.params.getScale()[0];
+  int64_t zp = x.params.getZeroPoint()[0];
+  // The chunk's quantized input and, for sampling, its float input.
+  std::optional<Tensor> codes, floats;
+  bool fits = true;
   auto observe = [&](Value v, const Tensor &t) {
-    if (v != codes || t.getKind() != ElementKind::I32)
-      return;
-    const int32_t *x = t.getData<int32_t>();
-    auto deq = [&](int64_t idx) { return scale * double(x[idx] - zp); };
-    if (!geo.conv) {
-      int64_t rows = t.getDimSize(0), per = t.getNumElements() / rows;
-      if (per != kk)
-        return;
-      for (int64_t r = 0; r < rows; ++r) {
-        for (int64_t i = 0; i < kk; ++i)
-          patch[i] = deq(r * kk + i);
-        addPatch(0);
-      }
-      count += rows;
-      return;
-    }
-    if (t.getRank() != 4)
-      return;
-    int64_t n = t.getDimSize(0), ih = t.getDimSize(1), iw = t.getDimSize(2),
-            c = t.getDimSize(3);
-    if (c != geo.cg * geo.groups)
-      return;
-    int64_t oh = (ih + geo.pad[0] + geo.pad[1] - geo.dil[0] * (geo.kh - 1) -
-                  1) / geo.stride[0] + 1;
-    int64_t ow = (iw + geo.pad[2] + geo.pad[3] - geo.dil[1] * (geo.kw - 1) -
-                  1) / geo.stride[1] + 1;
-    for (int64_t s = 0; s < n; ++s)
-      for (int64_t y = 0; y < oh; ++y)
-        for (int64_t xo = 0; xo < ow; ++xo)
-          for (int64_t g = 0; g < geo.groups; ++g) {
-            for (int64_t ky = 0; ky < geo.kh; ++ky)
-              for (int64_t kx = 0; kx < geo.kw; ++kx) {
-                int64_t iy = y * geo.stride[0] - geo.pad[0] + ky * geo.dil[0];
-                int64_t ix = xo * geo.stride[1] - geo.pad[2] + kx * geo.dil[1];
-                bool inside = iy >= 0 && iy < ih && ix >= 0 && ix < iw;
-                for (int64_t ci = 0; ci < geo.cg; ++ci)
-                  patch[(ky * geo.kw + kx) * geo.cg + ci] =
-                      inside ? deq(((s * ih + iy) * iw + ix) * c +
-                                   g * geo.cg + ci)
-                             : 0.0;
-              }
-            addPatch(g);
-          }
-    count += n * oh * ow;
+    if (v == x.value && t.getKind() == ElementKind::I32)
+      codes = t;
+    else if (sampleEvery > 0 && v == layer.input &&
+             t.getKind() == ElementKind::F32)
+      floats = t;
   };
   {
     // The function now holds the float graph and the integer ops built so
     // far; running it computes this layer's input through the quantized
-    // layers before it.
+    // layers before it, and its float input through the float ones.
     Executor exec(fn->getParentOfType<ModuleOp>());
     exec.setObserver(observe);
     int64_t n = calibData->getDimSize(0);
     int64_t batch = samplesPerRun(fn, 128); // 1 for a batch-1 model
     for (int64_t begin = 0; begin < n; begin += batch) {
       Tensor chunk = calibData->sliceDim0(begin, std::min(n, begin + batch));
+      codes.reset();
+      floats.reset();
       if (failed(exec.run(fn, {chunk})))
         return op->emitError() << "could not run the partly quantized "
                                   "function on the calibration data";
+      if (!codes)
+        continue;
+      const float *f = floats && floats->getNumElements() ==
+                                     codes->getNumElements()
+                           ? floats->getData<float>()
+                           : nullptr;
+      fits &= acc.add(codes->getData<int32_t>(), scale, zp, f,
+                      codes->getShape());
     }
   }
-  if (!count)
+  LayerInputStats stats = acc.finish();
+  if (!stats.count)
     return op->emitError() << "the calibration run never computed this "
                               "layer's quantized input";
-  for (int64_t g = 0; g < geo.groups; ++g) {
-    std::vector<double> &h = mom.h[g];
-    for (int64_t i = 0; i < kk; ++i) {
-      mom.mean[g][i] /= double(count);
-      for (int64_t j = i; j < kk; ++j) {
-        h[i * kk + j] /= double(count);
-        h[j * kk + i] = h[i * kk + j];
-      }
-    }
-  }
-  return mom;
+  (void)fits;
+  return stats;
 }
 
 LogicalResult QuantizeImpl::checkAccumulator(Operation *op,
@@ -564,72 +399,27 @@ void QuantizeImpl::clampCodes(tosa::ClampOp clamp, QuantParamsAttr out,
 //===----------------------------------------------------------------------===//
 
 LogicalResult QuantizeImpl::quantizeConv(Operation *op) {
-  bool depthwise = isa<tosa::DepthwiseConv2DOp>(op);
-  Value input = op->getOperand(0);
-  FailureOr<SmallVector<float>> w = constData(op->getOperand(1));
-  FailureOr<SmallVector<float>> bias = constData(op->getOperand(2));
-  if (failed(w) || failed(bias))
+  std::optional<LayerData> layer = readLayer(op);
+  if (!layer)
     return success(); // not constant: stays float
-  auto wType = cast<RankedTensorType>(op->getOperand(1).getType());
-  SmallVector<int64_t> shape(wType.getShape());
-  int64_t groups = 1;
-  SmallVector<float> ohwi;
-  if (depthwise) {
-    // [KH, KW, C, M] -> [C*M, KH, KW, 1], groups = C.
-    int64_t kh = shape[0], kw = shape[1], c = shape[2], m = shape[3];
-    ohwi.resize(w->size());
-    for (int64_t y = 0; y < kh; ++y)
-      for (int64_t x = 0; x < kw; ++x)
-        for (int64_t ci = 0; ci < c; ++ci)
-          for (int64_t mm = 0; mm < m; ++mm)
-            ohwi[((ci * m + mm) * kh + y) * kw + x] =
-                (*w)[((y * kw + x) * c + ci) * m + mm];
-    shape = {c * m, kh, kw, 1};
-    groups = c;
-  } else {
-    ohwi = std::move(*w);
-  }
-  if (int64_t(bias->size()) != shape[0])
-    bias->assign(shape[0], bias->size() == 1 ? (*bias)[0] : 0.0f);
   Widths widths = widthsOf(op);
   Location loc = op->getLoc();
-  FailureOr<QValue> x = twin(input, widths.actBits, loc);
+  FailureOr<QValue> x = twin(layer->input, widths.actBits, loc);
   if (failed(x))
     return failure();
-  tosa::ClampOp clamp = fusableClamp(op->getResult(0));
-  Value out = clamp ? Value(clamp.getResult()) : op->getResult(0);
+  tosa::ClampOp clamp = layer->clamp;
+  Value out = layer->quantizedOutput();
   FailureOr<QuantParamsAttr> outP = actParams(out, widths.actBits, loc);
   if (failed(outP))
     return failure();
-  std::optional<InputMoments> moments;
-  if (calibData) {
-    PatchGeometry geo;
-    geo.conv = true;
-    geo.kh = shape[1];
-    geo.kw = shape[2];
-    geo.cg = shape[3];
-    geo.groups = groups;
-    auto get = [&](StringRef name) {
-      return op->getAttrOfType<DenseI64ArrayAttr>(name).asArrayRef();
-    };
-    llvm::copy(get("pad"), geo.pad);
-    llvm::copy(get("stride"), geo.stride);
-    llvm::copy(get("dilation"), geo.dil);
-    FailureOr<InputMoments> m = measureInput(op, x->value, x->params, geo);
-    if (failed(m))
-      return failure();
-    moments = std::move(*m);
-  }
   b.setInsertionPoint(op);
-  FailureOr<QWeight> qw = quantizeWeights(op, ohwi, shape, widths, groups,
-                                          moments ? &*moments : nullptr);
+  FailureOr<QWeight> qw = quantizeWeights(*layer, widths, *x);
   if (failed(qw))
     return failure();
-  if (failed(checkAccumulator(op, x->params, qw->params,
-                              shape[1] * shape[2] * shape[3], qw->codes)))
+  if (failed(checkAccumulator(op, x->params, qw->params, layer->k,
+                              qw->result.codes)))
     return failure();
-  correctBias(op, *bias, ohwi, *qw, groups, moments ? &*moments : nullptr);
-  Value qb = biasConst(loc, *bias, x->params, qw->params);
+  Value qb = biasConst(loc, qw->result.bias, x->params, qw->params);
   auto [lo, hi] = clampAttrs(clamp, *outP);
   auto get = [&](StringRef name) {
     return op->getAttrOfType<DenseI64ArrayAttr>(name);
@@ -637,7 +427,7 @@ LogicalResult QuantizeImpl::quantizeConv(Operation *op) {
   Value conv = Conv2DOp::create(
       b, loc, intType(out, b.getI8Type()), x->value, qw->value, qb, x->params,
       qw->params, *outP, get("pad"), get("stride"), get("dilation"),
-      b.getI64IntegerAttr(groups), lo, hi);
+      b.getI64IntegerAttr(layer->groups), lo, hi);
   twins[out] = {conv, *outP};
   if (clamp)
     fused.insert(clamp);
@@ -645,52 +435,16 @@ LogicalResult QuantizeImpl::quantizeConv(Operation *op) {
 }
 
 LogicalResult QuantizeImpl::quantizeFullyConnected(tosa::MatMulOp op) {
-  // The importer's Gemm: reshape [M,K]->[1,M,K]; matmul with a constant
-  // [1,K,N]; reshape [1,M,N]->[M,N]; add a constant [1,N] bias.
-  auto in3 = op.getA().getDefiningOp<tosa::ReshapeOp>();
-  FailureOr<SmallVector<float>> bData = constData(op.getB());
-  auto bType = cast<RankedTensorType>(op.getB().getType());
-  if (!in3 || failed(bData) || bType.getDimSize(0) != 1 ||
-      !op.getResult().hasOneUse())
+  std::optional<LayerData> layer = readLayer(op);
+  if (!layer)
     return success();
-  auto out2 = dyn_cast<tosa::ReshapeOp>(*op.getResult().getUsers().begin());
-  // The input is [M, ...] flattened to [1, M, K] (a 2-D Flatten output, or,
-  // after reshapes were merged, the activation itself).
-  Value xIn = in3.getInput1();
-  auto xType = cast<RankedTensorType>(xIn.getType());
-  int64_t k = bType.getDimSize(1), n = bType.getDimSize(2);
-  int64_t inner = 1;
-  for (int64_t d : xType.getShape().drop_front())
-    inner = ShapedType::isDynamic(d) || ShapedType::isDynamic(inner)
-                ? ShapedType::kDynamic
-                : inner * d;
-  if (!out2 || xType.getRank() < 2 || inner != k ||
-      cast<RankedTensorType>(out2.getType()).getRank() != 2)
-    return success();
-  Value out = out2.getResult();
-  SmallVector<Operation *> chain = {out2};
-  SmallVector<float> bias(n, 0.0f);
-  if (out.hasOneUse()) {
-    if (auto add = dyn_cast<tosa::AddOp>(*out.getUsers().begin())) {
-      Value other = add.getInput1() == out ? add.getInput2() : add.getInput1();
-      FailureOr<SmallVector<float>> c = constData(other);
-      if (succeeded(c) && (c->size() == size_t(n) || c->size() == 1)) {
-        for (int64_t j = 0; j < n; ++j)
-          bias[j] = (*c)[c->size() == 1 ? 0 : j];
-        chain.push_back(add);
-        out = add.getResult();
-      }
-    }
-  }
-  SmallVector<float> wt(n * k); // [N, K]
-  for (int64_t r = 0; r < k; ++r)
-    for (int64_t c = 0; c < n; ++c)
-      wt[c * k + r] = (*bData)[r * n + c];
+  int64_t k = layer->k;
   Widths widths = widthsOf(op);
   Location loc = op.getLoc();
-  FailureOr<QValue> x = twin(xIn, widths.actBits, loc);
+  FailureOr<QValue> x = twin(layer->input, widths.actBits, loc);
   if (failed(x))
     return failure();
+  auto xType = cast<RankedTensorType>(layer->input.getType());
   if (xType.getRank() != 2) {
     // Flatten the codes to [M, K].
     OpBuilder::InsertionGuard g(b);
@@ -704,36 +458,25 @@ LogicalResult QuantizeImpl::quantizeFullyConnected(tosa::MatMulOp op) {
             ArrayRef<int64_t>{ShapedType::isDynamic(m) ? -1 : m, k}));
     x->value = tosa::ReshapeOp::create(b, loc, flatType, x->value, shape);
   }
-  tosa::ClampOp clamp = fusableClamp(out);
-  if (clamp)
-    out = clamp.getResult();
+  tosa::ClampOp clamp = layer->clamp;
+  Value out = layer->quantizedOutput();
   FailureOr<QuantParamsAttr> outP = actParams(out, widths.actBits, loc);
   if (failed(outP))
     return failure();
-  std::optional<InputMoments> moments;
-  if (calibData) {
-    PatchGeometry geo;
-    geo.cg = k;
-    FailureOr<InputMoments> m = measureInput(op, x->value, x->params, geo);
-    if (failed(m))
-      return failure();
-    moments = std::move(*m);
-  }
-  b.setInsertionPoint(chain.back());
-  FailureOr<QWeight> qw = quantizeWeights(op, wt, {n, k}, widths, 1,
-                                          moments ? &*moments : nullptr);
+  b.setInsertionPoint(layer->chain.back());
+  FailureOr<QWeight> qw = quantizeWeights(*layer, widths, *x);
   if (failed(qw))
     return failure();
-  if (failed(checkAccumulator(op, x->params, qw->params, k, qw->codes)))
+  if (failed(checkAccumulator(op, x->params, qw->params, k,
+                              qw->result.codes)))
     return failure();
-  correctBias(op, bias, wt, *qw, 1, moments ? &*moments : nullptr);
-  Value qb = biasConst(loc, bias, x->params, qw->params);
+  Value qb = biasConst(loc, qw->result.bias, x->params, qw->params);
   auto [lo, hi] = clampAttrs(clamp, *outP);
   Value fc = FullyConnectedOp::create(b, loc, intType(out, b.getI8Type()),
                                       x->value, qw->value, qb, x->params,
                                       qw->params, *outP, lo, hi);
   twins[out] = {fc, *outP};
-  for (Operation *c : chain)
+  for (Operation *c : layer->chain)
     fused.insert(c);
   if (clamp)
     fused.insert(clamp);
@@ -968,18 +711,16 @@ struct MPQQuantizePass : public mpq::impl::MPQQuantizePassBase<MPQQuantizePass> 
                          << std::string(weightMethod) << "'";
       return signalPassFailure();
     }
-    if (rounding != "nearest" && rounding != "gptq") {
-      module.emitError() << "rounding must be nearest or gptq, got '"
-                         << std::string(rounding) << "'";
+    // GPTQ needs the data; auto measures with it when given and otherwise
+    // rounds to nearest.
+    std::optional<Tensor> calib;
+    bool gptq = rounding == WeightRounding::GPTQ;
+    if (gptq && std::string(data).empty()) {
+      module.emitError() << "rounding=gptq needs the calibration data: "
+                            "--mpq-quantize=\"rounding=gptq data=FILE.npy\"";
       return signalPassFailure();
     }
-    std::optional<Tensor> calib;
-    if (rounding == "gptq") {
-      if (std::string(data).empty()) {
-        module.emitError() << "rounding=gptq needs the calibration data: "
-                              "--mpq-quantize=\"rounding=gptq data=FILE.npy\"";
-        return signalPassFailure();
-      }
+    if (rounding != WeightRounding::Nearest && !std::string(data).empty()) {
       if (samples < 1) {
         module.emitError() << "samples must be positive, got "
                            << int64_t(samples);
@@ -1005,7 +746,8 @@ struct MPQQuantizePass : public mpq::impl::MPQQuantizePassBase<MPQQuantizePass> 
       }
       if (calib) {
         if (fn.getNumArguments() != 1) {
-          fn.emitError() << "rounding=gptq feeds one input tensor, but @"
+          fn.emitError() << "rounding=" << (gptq ? "gptq" : "auto")
+                         << " feeds one input tensor, but @"
                          << fn.getName() << " takes "
                          << fn.getNumArguments();
           return signalPassFailure();
@@ -1014,9 +756,14 @@ struct MPQQuantizePass : public mpq::impl::MPQQuantizePassBase<MPQQuantizePass> 
         if (failed(check.verifyInputs(fn, {calib->sliceDim0(0, 1)})))
           return signalPassFailure();
       }
-      QuantizeImpl impl(fn, weightBits, actBits, granularity == "per-channel",
-                        weightMethod == "mmse", weightObjective == "output",
-                        biasCorrection, calib ? &*calib : nullptr);
+      LayerQuantOptions opts;
+      opts.perChannel = granularity == "per-channel";
+      opts.mmse = weightMethod == "mmse";
+      opts.outputObjective = weightObjective == "output";
+      opts.biasCorrection = biasCorrection;
+      opts.rounding = rounding;
+      QuantizeImpl impl(fn, weightBits, actBits, opts,
+                        calib ? &*calib : nullptr);
       if (failed(impl.run()))
         return signalPassFailure();
     }

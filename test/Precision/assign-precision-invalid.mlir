@@ -8,6 +8,9 @@
 // RUN: not mpq-opt %s --assign-precision="exclude=conv9" 2>&1 | FileCheck %s --check-prefix=EXCLUDE
 // RUN: not mpq-opt %s --assign-precision="strategy=greedy" 2>&1 | FileCheck %s --check-prefix=STRATEGY
 // RUN: not mpq-opt %s --assign-precision="budget=cycles:1000" 2>&1 | FileCheck %s --check-prefix=CYCLES
+// RUN: not mpq-opt %s --assign-precision="strategy=clado data=%s granularity=per-row" 2>&1 | FileCheck %s --check-prefix=GRANULARITY
+// RUN: not mpq-opt %s --assign-precision="strategy=clado data=%s weight-method=lsq" 2>&1 | FileCheck %s --check-prefix=METHOD
+// RUN: not mpq-opt %s --assign-precision="strategy=clado data=%s weight-objective=loss" 2>&1 | FileCheck %s --check-prefix=OBJECTIVE
 
 // Every refusal of --assign-precision, at the entry function.
 
@@ -20,6 +23,9 @@
 // EXCLUDE: error: exclude: no layer named 'conv9'; layers are first, last, fc
 // STRATEGY: Cannot find option named 'greedy'
 // CYCLES: error: a cycle budget needs a target (target=)
+// GRANULARITY: error: granularity must be per-channel or per-tensor, got 'per-row'
+// METHOD: error: weight-method must be mmse or maxabs, got 'lsq'
+// OBJECTIVE: error: weight-objective must be output or weight, got 'loss'
 
 // expected-error@+1 {{no layout meets the budget 'avg-weight-bits:1': average weight bits limit 1.00 is below the smallest achievable value 2.00}}
 func.func @main(%x: tensor<?x8xf32>) -> tensor<?x3xf32> {

@@ -6,7 +6,7 @@
 // RUN: not mpq-opt %s --mpq-quantize="rounding=gptq data=%t.i.npy" --split-input-file 2>&1 | FileCheck %s --check-prefix=DTYPE
 // RUN: not mpq-opt %s --mpq-quantize="rounding=gptq data=%t.npy samples=0" --split-input-file 2>&1 | FileCheck %s --check-prefix=SAMPLES
 
-// ROUNDING: error: rounding must be nearest or gptq, got 'up'
+// ROUNDING: for the --rounding option: Cannot find option named 'up'!
 // NODATA: error: rounding=gptq needs the calibration data: --mpq-quantize="rounding=gptq data=FILE.npy"
 // MISSING: error: calibration data: {{.*}}missing.npy
 // DTYPE: error: calibration data: {{.*}}.i.npy must be a float32 array [samples, ...] with at least one sample, got

@@ -2,6 +2,11 @@
 // RUN: mpq-opt %s --mpq-quantize="weight-method=maxabs bias-correction=false" | FileCheck %s --check-prefix=NEAREST
 // RUN: mpq-opt %s --mpq-quantize="weight-method=maxabs bias-correction=false rounding=gptq data=%t.npy" | FileCheck %s --check-prefix=GPTQ
 // RUN: mpq-opt %s --mpq-quantize="weight-method=maxabs rounding=gptq data=%t.npy samples=2" | FileCheck %s --check-prefix=BIAS
+// RUN: mpq-opt %s --mpq-quantize="weight-method=maxabs rounding=auto data=%t.npy" | FileCheck %s --check-prefix=AUTO
+// RUN: mpq-opt %s --mpq-quantize="weight-method=maxabs data=%t.npy" | FileCheck %s --check-prefix=AUTO
+// RUN: mpq-opt %s --mpq-quantize="weight-method=maxabs rounding=nearest" -o %t.nearest.mlir
+// RUN: mpq-opt %s --mpq-quantize="weight-method=maxabs" -o %t.auto-nodata.mlir
+// RUN: diff %t.nearest.mlir %t.auto-nodata.mlir
 
 // A 1x1 conv whose second and third inputs are always equal, with weights
 // [1.0, 0.4047, 0.4047] (codes at scale 1/127: 127, 51.4, 51.4). Rounding to
@@ -21,6 +26,14 @@
 // = -0.00157 (-26) and miss the shift of the input quantization.
 // BIAS: dense<{{\[\[\[\[}}127, 51, 52]]]]> : tensor<1x1x1x3xi8>
 // BIAS: dense<89> : tensor<1xi32>
+
+// rounding=auto (the default) measures the output error of {GPTQ, nearest}
+// x {with, without bias correction} on the calibration patches and keeps
+// GPTQ's codes; here the uncorrected bias measures better (the output
+// clips at its calibrated range [-2, 2]). Without data, auto is nearest
+// (the two modules above are identical).
+// AUTO: dense<{{\[\[\[\[}}127, 51, 52]]]]> : tensor<1x1x1x3xi8>
+// AUTO: dense<0> : tensor<1xi32>
 #c = #mpq.calibration<method = "minmax", range = [-1.0, 1.0], non_negative = false, lo = [-1.0, -1.0, -1.0, -1.0, -1.0, -1.0, -1.0], hi = [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0]>
 #o = #mpq.calibration<method = "minmax", range = [-2.0, 2.0], non_negative = false, lo = [-2.0, -2.0, -2.0, -2.0, -2.0, -2.0, -2.0], hi = [2.0, 2.0, 2.0, 2.0, 2.0, 2.0, 2.0]>
 func.func @main(%x: tensor<?x1x1x3xf32> {mpq.calib = #c}) -> tensor<?x1x1x1xf32> {

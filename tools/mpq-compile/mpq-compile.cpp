@@ -5,7 +5,7 @@
 //                [--sens-data X.npy] [--sens-labels Y.npy] [--sens-samples N]]
 //               [--weight-bits N] [--act-bits N]
 //               [--granularity per-channel|per-tensor] [--method mmse|minmax|
-//               percentile] [--rounding gptq|nearest] [--samples N]
+//               percentile] [--rounding auto|gptq|nearest] [--samples N]
 //               [--name PREFIX] [--target NAME]
 //
 // Imports the model, calibrates it, quantizes it, and writes
@@ -110,11 +110,12 @@ cl::opt<std::string> weightObjective(
     cl::init("weight"), cl::cat(category));
 cl::opt<std::string> rounding(
     "rounding",
-    cl::desc("weight rounding: gptq (default: round each layer's weights "
-             "to minimise its output error on the calibration data, with "
-             "the layers before it quantized; bias correction then uses the "
-             "quantized inputs' mean) or nearest"),
-    cl::init("gptq"), cl::cat(category));
+    cl::desc("weight rounding: auto (default: per layer, the least "
+             "measured output error on the calibration data among GPTQ and "
+             "round-to-nearest, each with and without bias correction), "
+             "gptq (bias correction then uses the quantized inputs' mean) "
+             "or nearest"),
+    cl::init("auto"), cl::cat(category));
 cl::opt<unsigned> samples("samples", cl::desc("calibration samples to use"),
                           cl::init(512), cl::cat(category));
 cl::opt<std::string> budget("budget",
@@ -320,8 +321,8 @@ int main(int argc, char **argv) {
     return fail("--samples must be positive");
   if (weightObjective != "output" && weightObjective != "weight")
     return fail("--weight-objective must be output or weight");
-  if (rounding != "nearest" && rounding != "gptq")
-    return fail("--rounding must be nearest or gptq");
+  if (rounding != "nearest" && rounding != "gptq" && rounding != "auto")
+    return fail("--rounding must be auto, nearest or gptq");
 
   // Validate the data files before doing any work. Samples holding NaN or
   // Inf are skipped (the calibration pass warns), none finite is an error
@@ -393,7 +394,7 @@ int main(int argc, char **argv) {
     dryQuant.granularity = granularity;
     dryQuant.weightMethod = "maxabs";
     dryQuant.biasCorrection = false;
-    dryQuant.rounding = "nearest";
+    dryQuant.rounding = mpq::WeightRounding::Nearest;
     dpm.addPass(mpq::createMPQQuantizePass(dryQuant));
     if (failed(dpm.run(*dry)) ||
         failed(mpq::checkCodegen(*dry, *targetDesc, targetsDir)))
@@ -403,6 +404,10 @@ int main(int argc, char **argv) {
   }
 
   // --- calibrate and quantize --------------------------------------------
+  mpq::WeightRounding roundingMode =
+      rounding == "nearest" ? mpq::WeightRounding::Nearest
+      : rounding == "gptq"  ? mpq::WeightRounding::GPTQ
+                            : mpq::WeightRounding::Auto;
   PassManager pm(&ctx);
   // Classifier weights absorb the layout transpose before a Flatten.
   pm.addNestedPass<func::FuncOp>(mpq::createMPQFoldFlattenTransposePass());
@@ -421,6 +426,12 @@ int main(int argc, char **argv) {
     assignOpts.data = sensData.empty() ? calibFile : sensData;
     assignOpts.labels = sensLabels.empty() ? labelsFile : sensLabels;
     assignOpts.sensSamples = sensSamples;
+    // The search quantizes each layer as --mpq-quantize below will.
+    assignOpts.rounding = roundingMode;
+    assignOpts.biasCorrection = biasCorrection;
+    assignOpts.granularity = granularity;
+    assignOpts.weightMethod = method == "minmax" ? "maxabs" : "mmse";
+    assignOpts.weightObjective = weightObjective;
     pm.addPass(mpq::createAssignPrecisionPass(assignOpts));
   }
   mpq::MPQQuantizePassOptions quantOpts;
@@ -430,7 +441,7 @@ int main(int argc, char **argv) {
   quantOpts.weightMethod = method == "minmax" ? "maxabs" : "mmse";
   quantOpts.weightObjective = weightObjective;
   quantOpts.biasCorrection = biasCorrection;
-  quantOpts.rounding = rounding;
+  quantOpts.rounding = roundingMode;
   quantOpts.data = calibFile;
   quantOpts.samples = samples;
   pm.addPass(mpq::createMPQQuantizePass(quantOpts));

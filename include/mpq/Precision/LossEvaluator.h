@@ -12,6 +12,7 @@
 #define MPQ_PRECISION_LOSSEVALUATOR_H
 
 #include "mpq/Executor/Tensor.h"
+#include "mpq/Transforms/LayerData.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinAttributes.h"
@@ -58,20 +59,22 @@ enum class LossKind {
 };
 
 /// The first implementation: for every evaluation it clones the float
-/// module, replaces the overridden layers' weights by their fake-quantized
-/// values (per output channel, symmetric narrow range, MMSE clip, round to
-/// nearest, no bias correction) and routes their inputs through
+/// module, replaces the overridden layers' weights and biases by their
+/// fake-quantized values and routes their inputs through
 /// mpq.quantize/mpq.dequantize at the calibrated clip range of that width
 /// (#mpq.calibration, so --mpq-calibrate must have run), then runs the
-/// reference executor over the samples. This is fake quantization of the
-/// chosen layers, not the integer module --mpq-quantize builds: no integer
-/// requantization of outputs, no GPTQ, no bias correction.
+/// reference executor over the samples. The weights are what
+/// mpq::quantizeLayer returns for the layer with the given quantizer
+/// options, the same call --mpq-quantize makes; measured rounding (GPTQ,
+/// auto) uses the layer's input statistics on the sensitivity samples with
+/// every other layer float. Outputs are not requantized.
 class FakeQuantEvaluator : public LossEvaluator {
 public:
   /// `labels` must hold one integer class per sample for CrossEntropy.
   static mlir::FailureOr<std::unique_ptr<FakeQuantEvaluator>>
   create(mlir::ModuleOp module, mlir::func::FuncOp entry, Tensor samples,
-         std::optional<Tensor> labels, LossKind kind, int64_t batchSize);
+         std::optional<Tensor> labels, LossKind kind, int64_t batchSize,
+         const LayerQuantOptions &quantOptions = LayerQuantOptions());
 
   mlir::FailureOr<double>
   evaluate(llvm::ArrayRef<LayerOverride> overrides) override;
@@ -85,8 +88,11 @@ public:
   /// Top-1 accuracy (0..1) of the last evaluation (labels only, else NaN).
   double getLastAccuracy() const { return lastAccuracy; }
   /// Sum of squared differences between the fake-quantized and the float
-  /// weights of `layer` at `bits`.
-  double weightErrorSq(unsigned layer, unsigned bits);
+  /// weights of `layer` at `bits` (input at `actBits`).
+  double weightErrorSq(unsigned layer, unsigned bits, unsigned actBits = 8);
+  /// What mpq::quantizeLayer returns for `layer` at these widths (cached).
+  mlir::FailureOr<const LayerQuantResult *>
+  quantizedLayer(unsigned layer, unsigned weightBits, unsigned actBits);
   unsigned getNumLayers() const { return weights.size(); }
   /// Root mean square of `layer`'s float weights.
   double getWeightRMS(unsigned layer) const;
@@ -94,7 +100,12 @@ public:
 private:
   FakeQuantEvaluator(mlir::ModuleOp module, mlir::func::FuncOp entry,
                      Tensor samples, std::optional<Tensor> labels,
-                     LossKind kind, int64_t batchSize);
+                     LossKind kind, int64_t batchSize,
+                     const LayerQuantOptions &quantOptions);
+  /// Fake-quantized weights (in the layer's weight layout) and bias.
+  struct FakeQuantLayer {
+    std::vector<float> weights, bias;
+  };
   mlir::LogicalResult init();
   /// Runs `module` and returns the loss against the labels or the float
   /// reference; sets lastAccuracy.
@@ -103,9 +114,12 @@ private:
   mlir::FailureOr<double>
   evaluateWith(llvm::ArrayRef<LayerOverride> overrides,
                const std::map<unsigned, mlir::DenseElementsAttr> &replaced);
-  mlir::DenseElementsAttr quantizedWeights(unsigned layer, unsigned bits,
-                                           bool mirror);
-  std::vector<float> fakeQuant(unsigned layer, unsigned bits);
+  mlir::FailureOr<const FakeQuantLayer *>
+  fakeQuant(unsigned layer, unsigned bits, unsigned actBits, bool mirror);
+  /// Input statistics of every layer with its input quantized at `actBits`
+  /// and every layer float (one run over the samples; cached).
+  mlir::FailureOr<const std::vector<LayerInputStats> *>
+  inputStats(unsigned actBits);
 
   mlir::ModuleOp module;
   std::string entryName;
@@ -113,15 +127,17 @@ private:
   std::optional<Tensor> labels;
   LossKind kind;
   int64_t batchSize;
-  /// Per layer: float weights, their type, and the output channel of each
-  /// element.
+  LayerQuantOptions quantOptions;
+  /// Per layer: as quantizeLayer reads it, and its float weights in the IR
+  /// layout with their type.
+  std::vector<LayerData> layerData;
   std::vector<std::vector<float>> weights;
   std::vector<mlir::RankedTensorType> weightTypes;
-  std::vector<std::vector<int64_t>> channelOf;
-  std::vector<int64_t> numChannels;
-  std::map<std::tuple<unsigned, unsigned, bool>, mlir::DenseElementsAttr>
-      cache;
-  std::map<std::pair<unsigned, unsigned>, std::vector<float>> fqCache;
+  std::map<std::tuple<unsigned, unsigned, unsigned>, LayerQuantResult>
+      quantized;
+  std::map<std::tuple<unsigned, unsigned, unsigned, bool>, FakeQuantLayer>
+      fqCache;
+  std::map<unsigned, std::vector<LayerInputStats>> statsCache;
   /// Softmax of the float model's output 0, per sample (KL reference).
   std::vector<double> referenceProbs;
   double floatLoss = 0;

@@ -4,6 +4,7 @@
 #define MPQ_PRECISION_PASSES_H
 
 #include "mpq/Dialect/MPQ/IR/MPQDialect.h"
+#include "mpq/Quant/LayerQuantizer.h"
 
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/BuiltinOps.h"

@@ -32,6 +32,11 @@ def AssignPrecisionPass : Pass<"assign-precision", "mlir::ModuleOp"> {
     `avg-weight-bits:B`, `bops:G`, `cycles:N` (needs `target`). A budget no
     layout meets is an error naming the smallest achievable value.
     Pinned layers (`exclude=first,last` or names) keep the highest widths.
+
+    A measured layer is quantized by `mpq::quantizeLayer` with the quantizer
+    options given here (`rounding`, `bias-correction`, `granularity`,
+    `weight-method`, `weight-objective`; the defaults are --mpq-quantize's),
+    so the search measures the codes --mpq-quantize will write.
   }];
   let options = [
     Option<"strategy", "strategy", "mpq::precision::Strategy",
@@ -79,6 +84,28 @@ def AssignPrecisionPass : Pass<"assign-precision", "mlir::ModuleOp"> {
            "with a warning">,
     Option<"psd", "psd", "bool", "true",
            "clado: project the interaction matrix onto the PSD cone">,
+    Option<"rounding", "rounding", "mpq::WeightRounding",
+           "mpq::WeightRounding::Auto",
+           "weight rounding of the measured layers, as --mpq-quantize's",
+           [{::llvm::cl::values(
+             clEnumValN(mpq::WeightRounding::Auto, "auto",
+                        "least measured output error per layer"),
+             clEnumValN(mpq::WeightRounding::Nearest, "nearest",
+                        "round to nearest"),
+             clEnumValN(mpq::WeightRounding::GPTQ, "gptq",
+                        "GPTQ against the layer's input moments"))}]>,
+    Option<"biasCorrection", "bias-correction", "bool", "true",
+           "bias correction of the measured layers, as --mpq-quantize's">,
+    Option<"granularity", "granularity", "std::string", "\"per-channel\"",
+           "weight scales of the measured layers: per-channel or "
+           "per-tensor, as --mpq-quantize's">,
+    Option<"weightMethod", "weight-method", "std::string", "\"mmse\"",
+           "weight clipping of the measured layers: mmse or maxabs, as "
+           "--mpq-quantize's">,
+    Option<"weightObjective", "weight-objective", "std::string",
+           "\"weight\"",
+           "MMSE objective of the measured layers: weight or output, as "
+           "--mpq-quantize's">,
     Option<"batchSize", "batch-size", "int64_t", "256",
            "samples per executor run">,
     Option<"entry", "entry", "std::string", "\"main\"",

@@ -62,6 +62,14 @@ def MPQQuantizePass : Pass<"mpq-quantize", "mlir::ModuleOp"> {
     to measure E[x x^T] and E[x] of its quantized input patches, rounds its
     weights by GPTQ (Frantar et al. 2022) at the scales chosen above, and
     corrects its bias empirically: bias += E[W x] - E[Q(W) x_q].
+
+    With `rounding=auto` (the default) and `data`, each layer measures the
+    output error of the four candidates {GPTQ, round to nearest} x {with,
+    without bias correction} on sampled calibration patches (float layer
+    output against the quantized one, through the fused clamp and the
+    output range) and keeps the least. Without `data` it rounds to nearest.
+    The per-layer work is `mpq::quantizeLayer` (mpq/Quant/LayerQuantizer.h),
+    which the precision search calls too.
   }];
   let options = [
     Option<"weightBits", "weight-bits", "unsigned", "8",
@@ -81,16 +89,24 @@ def MPQQuantizePass : Pass<"mpq-quantize", "mlir::ModuleOp"> {
            "add (W - Q(W)) E[x] to each channel's bias, with E[x] from "
            "calibration (mpq.mean_patch), to cancel the mean output shift "
            "of weight quantization">,
-    Option<"rounding", "rounding", "std::string", "\"nearest\"",
-           "weight rounding: nearest, or gptq (re-round each layer's "
-           "weights, scales kept, to minimise its output error on the "
-           "calibration data, with every earlier layer quantized; needs "
-           "data)">,
+    Option<"rounding", "rounding", "mpq::WeightRounding",
+           "mpq::WeightRounding::Auto", "weight rounding",
+           [{::llvm::cl::values(
+             clEnumValN(mpq::WeightRounding::Auto, "auto",
+                        "per layer, the least measured output error among "
+                        "{gptq, nearest} x {with, without bias correction} "
+                        "(nearest without data)"),
+             clEnumValN(mpq::WeightRounding::Nearest, "nearest",
+                        "round to nearest"),
+             clEnumValN(mpq::WeightRounding::GPTQ, "gptq",
+                        "re-round each layer's weights, scales kept, to "
+                        "minimise its output error on the calibration data, "
+                        "with every earlier layer quantized; needs data"))}]>,
     Option<"data", "data", "std::string", "\"\"",
-           "calibration samples for rounding=gptq (.npy, first dimension = "
+           "calibration samples for rounding=gptq or auto (.npy, first dimension = "
            "sample; the file given to --mpq-calibrate)">,
     Option<"samples", "samples", "int64_t", "512",
-           "number of calibration samples rounding=gptq uses (the first "
+           "number of calibration samples rounding=gptq or auto uses (the first "
            "ones)">
   ];
   let dependentDialects = ["::mpq::MPQDialect", "::mlir::tosa::TosaDialect"];
