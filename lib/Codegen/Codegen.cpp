@@ -13,21 +13,34 @@
 using namespace mlir;
 using namespace mpq;
 
-LogicalResult mpq::checkCodegen(ModuleOp quantized,
+/// Runs the backend pass of `target`'s arch on `module`, a clone of
+/// `quantized` (errors are reported on it).
+static LogicalResult runBackend(ModuleOp quantized, ModuleOp module,
                                 const TargetDescription &target,
-                                StringRef targetsDir) {
+                                StringRef targetsDir, StringRef name,
+                                bool toLLVM) {
   const Backend *backend = lookupBackend(target.arch);
   if (!backend)
     return quantized.emitError("no code generation backend for arch '")
            << target.arch << "' (target '" << target.name << "')";
-  OwningOpRef<ModuleOp> module = quantized.clone();
   PassManager pm(module->getContext());
   BackendOptions opts;
   opts.target = target.name;
   opts.targetsDir = targetsDir.str();
-  opts.toLLVM = false;
+  opts.targetFile = target.path;
+  if (!name.empty())
+    opts.symbolPrefix = name.str();
+  opts.toLLVM = toLLVM;
   pm.addPass(backend->create(opts));
-  return pm.run(*module);
+  return pm.run(module);
+}
+
+LogicalResult mpq::checkCodegen(ModuleOp quantized,
+                                const TargetDescription &target,
+                                StringRef targetsDir) {
+  OwningOpRef<ModuleOp> module = quantized.clone();
+  return runBackend(quantized, *module, target, targetsDir, /*name=*/"",
+                    /*toLLVM=*/false);
 }
 
 FailureOr<ArtifactInfo> mpq::generateArtifacts(ModuleOp quantized,
@@ -58,18 +71,8 @@ FailureOr<ArtifactInfo> mpq::generateArtifacts(ModuleOp quantized,
     }
   }
   OwningOpRef<ModuleOp> module = quantized.clone();
-  PassManager pm(module->getContext());
-  const Backend *backend = lookupBackend(target.arch);
-  if (!backend)
-    return quantized.emitError("no code generation backend for arch '")
-           << target.arch << "' (target '" << target.name << "')";
-  BackendOptions opts;
-  opts.target = target.name;
-  opts.targetsDir = targetsDir.str();
-  opts.targetFile = target.path;
-  opts.symbolPrefix = name.str();
-  pm.addPass(backend->create(opts));
-  if (failed(pm.run(*module)))
+  if (failed(runBackend(quantized, *module, target, targetsDir, name,
+                        /*toLLVM=*/true)))
     return failure();
 
   ArtifactInfo info;

@@ -398,7 +398,7 @@ int main(int argc, char **argv) {
     dpm.addPass(mpq::createMPQQuantizePass(dryQuant));
     if (failed(dpm.run(*dry)) ||
         failed(mpq::checkCodegen(*dry, *targetDesc, targetsDir)))
-      return fail("code generation for --target " + target +
+      return fail("code generation for --target " + targetDesc->name +
                   " does not support this model (found before "
                   "calibration; nothing written)");
   }

@@ -8,6 +8,7 @@
 
 #include "mpq/Conversion/MPQToKernels/MPQToKernels.h"
 #include "mpq/Dialect/MPQ/IR/MPQOps.h"
+#include "mpq/Support/CIdentifier.h"
 
 #include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
 #include "mlir/Conversion/ControlFlowToLLVM/ControlFlowToLLVM.h"
@@ -100,16 +101,32 @@ LogicalResult mpq::checkQuantized(ModuleOp module, StringRef entryName) {
     auto t = dyn_cast<ShapedType>(v.getType());
     return t && isa<FloatType>(t.getElementType());
   };
+  // Float compute layers first: they name the real problem even when the
+  // module has no quantize at all.
   WalkResult r = entry.walk([&](Operation *op) -> WalkResult {
-    if (isa<tosa::Conv2DOp, tosa::Conv3DOp, tosa::DepthwiseConv2DOp,
-            tosa::TransposeConv2DOp, tosa::MatMulOp, tosa::AvgPool2dOp,
-            tosa::MaxPool2dOp>(op) &&
-        op->getNumResults() == 1 && isFloat(op->getResult(0))) {
-      op->emitOpError("is not quantized: code generation needs a quantized "
-                      "module (mpq-compile, or --mpq-calibrate then "
-                      "--mpq-quantize)");
+    if (!isa<tosa::Conv2DOp, tosa::Conv3DOp, tosa::DepthwiseConv2DOp,
+             tosa::TransposeConv2DOp, tosa::MatMulOp, tosa::AvgPool2dOp,
+             tosa::MaxPool2dOp>(op) ||
+        op->getNumResults() != 1 || !isFloat(op->getResult(0)))
+      return WalkResult::advance();
+    // A product of two activations has no weights to quantize and no float
+    // kernel either.
+    if (isa<tosa::MatMulOp>(op) &&
+        !op->getOperand(0).getDefiningOp<tosa::ConstOp>() &&
+        !op->getOperand(1).getDefiningOp<tosa::ConstOp>()) {
+      op->emitOpError("is not supported by code generation: a product of "
+                      "two activations (only layers with constant weights "
+                      "are quantized and lowered)");
       return WalkResult::interrupt();
     }
+    op->emitOpError("is not quantized: code generation needs a quantized "
+                    "module (mpq-compile, or --mpq-calibrate then "
+                    "--mpq-quantize)");
+    return WalkResult::interrupt();
+  });
+  if (r.wasInterrupted())
+    return failure();
+  r = entry.walk([&](Operation *op) -> WalkResult {
     if (!quantized && op->getDialect() &&
         !isa<func::FuncDialect>(op->getDialect()) &&
         !isa<tosa::ConstOp, tosa::ConstShapeOp>(op)) {
@@ -135,4 +152,40 @@ LogicalResult mpq::checkQuantized(ModuleOp module, StringRef entryName) {
     return WalkResult::advance();
   });
   return failure(r.wasInterrupted());
+}
+
+LogicalResult mpq::lowerForBackend(ModuleOp module,
+                                   const BackendPassOptions &o,
+                                   const BackendLowering &backend) {
+  if (std::string why = checkCSymbolPrefix(o.symbolPrefix); !why.empty())
+    return emitError(module.getLoc()) << backend.passName << ": name: " << why;
+  llvm::Expected<TargetDescription> t =
+      o.targetFile.empty() ? lookupTarget(o.target, o.targetsDir)
+                           : loadTargetDescription(o.targetFile);
+  if (!t)
+    return emitError(module.getLoc())
+           << backend.passName << ": " << llvm::toString(t.takeError());
+  if (t->arch != backend.arch)
+    return emitError(module.getLoc())
+           << backend.passName << ": target '" << t->name << "' is "
+           << t->arch << ", not " << backend.arch;
+  if (!t->hasFeature(backend.feature))
+    return emitError(module.getLoc())
+           << backend.passName << ": target '" << t->name << "' lacks the "
+           << backend.feature << " feature" << backend.featureNote;
+  if (failed(checkQuantized(module, o.entry)) ||
+      failed(checkTargetWidths(module, *t)))
+    return failure();
+  std::unique_ptr<GemmMicrokernel> gemm = backend.createKernel(*t);
+  KernelLoweringOptions opts;
+  opts.symbolPrefix = o.symbolPrefix.str();
+  opts.entry = o.entry.str();
+  opts.gemm = gemm.get();
+  if (failed(lowerToKernels(module, opts)))
+    return failure();
+  // Record the target so the object writer needs nothing else.
+  Builder b(module.getContext());
+  module->setAttr("mpq.target", b.getStringAttr(t->name));
+  module->setAttr("llvm.target_triple", b.getStringAttr(t->triple));
+  return success();
 }

@@ -153,7 +153,6 @@ private:
   LogicalResult importConstant(const onnx::NodeProto &n);
   LogicalResult importPad(const onnx::NodeProto &n);
   LogicalResult importIdentity(const onnx::NodeProto &n);
-  LogicalResult importNeg(const onnx::NodeProto &n);
   LogicalResult importVariadic(const onnx::NodeProto &n);
   LogicalResult importReduce(const onnx::NodeProto &n);
   LogicalResult importSqueeze(const onnx::NodeProto &n);
@@ -2745,78 +2744,56 @@ LogicalResult Importer::importNode(const onnx::NodeProto &n) {
   }
   if (rank3)
     return import1D(n);
-  if (op == "Conv")
-    return importConv(n);
-  if (op == "ConvTranspose")
-    return importConvTranspose(n);
   if (op == "MaxPool" || op == "AveragePool")
     return importPool(n, op == "MaxPool");
-  if ((op == "Max" || op == "Min" || op == "Sum" || op == "Mean") &&
-      n.input_size() != 2)
-    return importVariadic(n);
-  if (op == "Mean") {
-    onnx::NodeProto m = n;
-    return importVariadic(m);
-  }
-  if (op == "Div" || op == "Pow" || op == "Max" || op == "Min" ||
-      op == "Sum")
+  // Max/Min/Sum with two inputs broadcast like any binary op; other arities,
+  // and Mean, are folded pairwise.
+  if ((op == "Max" || op == "Min" || op == "Sum") && n.input_size() == 2)
     return importBinary(n);
-  if (op == "Tanh" || op == "Exp" || op == "Log" || op == "Erf" ||
-      op == "Abs" || op == "Floor" || op == "Ceil" || op == "Reciprocal" ||
-      op == "Sqrt" || op == "Neg" || op == "Softplus")
-    return importUnary(n);
-  if (op == "ReduceMean" || op == "ReduceMax" || op == "ReduceMin" ||
-      op == "ReduceSum" || op == "ReduceProd")
-    return importReduce(n);
-  if (op == "Squeeze" || op == "Unsqueeze")
-    return importSqueeze(n);
-  if (op == "Slice")
-    return importSlice(n);
-  if (op == "Split")
-    return importSplit(n);
-  if (op == "Gather")
-    return importGather(n);
-  if (op == "Cast" || op == "CastLike")
-    return importCast(n);
-  if (op == "Expand")
-    return importExpand(n);
-  if (op == "Where")
-    return importWhere(n);
-  if (op == "Resize" || op == "Upsample")
-    return importResize(n);
-  if (op == "If")
-    return importIf(n);
-  if (op == "GlobalAveragePool")
-    return importGlobalAveragePool(n);
-  if (op == "Gemm")
-    return importGemm(n);
-  if (op == "MatMul")
-    return importMatMul(n);
-  if (op == "Add" || op == "Sub" || op == "Mul")
-    return importBinary(n);
-  if (op == "Relu" || op == "Sigmoid" || op == "LeakyRelu" ||
-      op == "HardSwish" || op == "HardSigmoid")
-    return importUnary(n);
-  if (op == "Clip")
-    return importClip(n);
-  if (op == "Flatten")
-    return importFlatten(n);
-  if (op == "Reshape")
-    return importReshape(n);
-  if (op == "Transpose")
-    return importTranspose(n);
-  if (op == "Concat")
-    return importConcat(n);
-  if (op == "Softmax")
-    return importSoftmax(n);
-  if (op == "BatchNormalization")
-    return importBatchNorm(n);
-  if (op == "Constant")
-    return importConstant(n);
-  if (op == "Identity" || op == "Dropout")
-    return importIdentity(n);
-  if (op == "Pad")
-    return importPad(n);
+  using Handler = LogicalResult (Importer::*)(const onnx::NodeProto &);
+  static const llvm::StringMap<Handler> kHandlers = [] {
+    llvm::StringMap<Handler> m;
+    auto add = [&](std::initializer_list<StringRef> ops, Handler h) {
+      for (StringRef o : ops)
+        m[o] = h;
+    };
+    add({"Conv"}, &Importer::importConv);
+    add({"ConvTranspose"}, &Importer::importConvTranspose);
+    add({"Max", "Min", "Sum", "Mean"}, &Importer::importVariadic);
+    add({"Add", "Sub", "Mul", "Div", "Pow"}, &Importer::importBinary);
+    add({"Relu", "Sigmoid", "LeakyRelu", "HardSwish", "HardSigmoid", "Tanh",
+         "Exp", "Log", "Erf", "Abs", "Floor", "Ceil", "Reciprocal", "Sqrt",
+         "Neg", "Softplus"},
+        &Importer::importUnary);
+    add({"ReduceMean", "ReduceMax", "ReduceMin", "ReduceSum", "ReduceProd"},
+        &Importer::importReduce);
+    add({"Squeeze", "Unsqueeze"}, &Importer::importSqueeze);
+    add({"Slice"}, &Importer::importSlice);
+    add({"Split"}, &Importer::importSplit);
+    add({"Gather"}, &Importer::importGather);
+    add({"Cast", "CastLike"}, &Importer::importCast);
+    add({"Expand"}, &Importer::importExpand);
+    add({"Where"}, &Importer::importWhere);
+    add({"Resize", "Upsample"}, &Importer::importResize);
+    add({"If"}, &Importer::importIf);
+    add({"GlobalAveragePool"}, &Importer::importGlobalAveragePool);
+    add({"Gemm"}, &Importer::importGemm);
+    add({"MatMul"}, &Importer::importMatMul);
+    add({"Clip"}, &Importer::importClip);
+    add({"Flatten"}, &Importer::importFlatten);
+    add({"Reshape"}, &Importer::importReshape);
+    add({"Transpose"}, &Importer::importTranspose);
+    add({"Concat"}, &Importer::importConcat);
+    add({"Softmax"}, &Importer::importSoftmax);
+    add({"BatchNormalization"}, &Importer::importBatchNorm);
+    add({"Constant"}, &Importer::importConstant);
+    add({"Identity", "Dropout"}, &Importer::importIdentity);
+    add({"Pad"}, &Importer::importPad);
+    return m;
+  }();
+  auto h = kHandlers.find(op);
+  if (h != kHandlers.end())
+    return (this->*(h->second))(n);
   return nodeError(n) << "unsupported op type '" << op << "'";
 }
 

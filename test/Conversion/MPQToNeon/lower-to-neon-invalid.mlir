@@ -73,14 +73,6 @@ func.func @main(%x: tensor<1x4xf32>) -> tensor<1x4xf32> {
 
 // -----
 
-// The C API has one input and one output.
-// expected-error@+1 {{code generation needs exactly one input and one output}}
-func.func @main(%x: tensor<1x4xf32>, %z: tensor<1x4xf32>) -> tensor<1x4xf32> {
-  return %x : tensor<1x4xf32>
-}
-
-// -----
-
 // expected-error@+1 {{code generation needs at least one input and one output}}
 func.func @main() -> tensor<1x4xf32> {
   %c = "tosa.const"() <{values = dense<1.0> : tensor<1x4xf32>}> : () -> tensor<1x4xf32>
@@ -97,10 +89,13 @@ func.func @main(%x: tensor<1x4xi8>) -> tensor<1x4xi8> {
 // -----
 
 // The fill value of a pad must be a constant.
+#p = #mpq.qparams<bits = 8, is_signed = true, scale = [0.05], zero_point = [0]>
 func.func @main(%x: tensor<1x4xf32>, %v: tensor<1xf32>) -> tensor<1x6xf32> {
+  %q = mpq.quantize %x {params = #p} : tensor<1x4xf32> -> tensor<1x4xi8>
+  %d = mpq.dequantize %q {params = #p} : tensor<1x4xi8> -> tensor<1x4xf32>
   %p = tosa.const_shape {values = dense<[0, 0, 1, 1]> : tensor<4xindex>} : () -> !tosa.shape<4>
   // expected-error@+1 {{code generation pads i8 codes or float32 values with a constant pad_const}}
-  %y = tosa.pad %x, %p, %v : (tensor<1x4xf32>, !tosa.shape<4>, tensor<1xf32>) -> tensor<1x6xf32>
+  %y = tosa.pad %d, %p, %v : (tensor<1x4xf32>, !tosa.shape<4>, tensor<1xf32>) -> tensor<1x6xf32>
   return %y : tensor<1x6xf32>
 }
 
@@ -219,4 +214,18 @@ func.func @main(%x: tensor<1x4xf32>) -> tensor<1x4xf32> {
   %r = mpq.requantize %q {input_params = #mpq.qparams<bits = 8, is_signed = true, scale = [0.05, 0.05, 0.05, 0.05], zero_point = [0, 0, 0, 0], axis = 1>, output_params = #p} : tensor<1x4xi8> -> tensor<1x4xi8>
   %d = mpq.dequantize %r {params = #p} : tensor<1x4xi8> -> tensor<1x4xf32>
   return %d : tensor<1x4xf32>
+}
+
+// -----
+
+// A product of two activations has no weights to quantize: refused as such,
+// not as "not quantized".
+#p = #mpq.qparams<bits = 8, is_signed = true, scale = [0.05], zero_point = [0]>
+func.func @main(%x: tensor<1x2x4xf32>, %z: tensor<1x4x3xf32>) -> tensor<1x2x3xf32> {
+  %q = mpq.quantize %x {params = #p} : tensor<1x2x4xf32> -> tensor<1x2x4xi8>
+  %d = mpq.dequantize %q {params = #p} : tensor<1x2x4xi8> -> tensor<1x2x4xf32>
+  %zp = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  // expected-error@+1 {{'tosa.matmul' op is not supported by code generation: a product of two activations}}
+  %y = tosa.matmul %d, %z, %zp, %zp : (tensor<1x2x4xf32>, tensor<1x4x3xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x3xf32>
+  return %y : tensor<1x2x3xf32>
 }

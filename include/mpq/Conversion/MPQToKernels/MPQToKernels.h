@@ -32,6 +32,7 @@
 #include "llvm/Support/MathExtras.h"
 
 #include <cstdint>
+#include <memory>
 #include <string>
 
 namespace mpq {
@@ -172,6 +173,34 @@ mlir::LogicalResult checkQuantized(mlir::ModuleOp module,
 /// convention so that `<name>_run` takes plain C pointers. Every backend
 /// uses it.
 void buildKernelsToLLVMPipeline(mlir::OpPassManager &pm);
+
+/// What distinguishes one ISA backend's lowering pass from another.
+struct BackendLowering {
+  /// Pass argument, the prefix of its diagnostics ("lower-to-neon").
+  llvm::StringRef passName;
+  /// TargetDescription::arch it accepts ("aarch64").
+  llvm::StringRef arch;
+  /// Feature the target must list ("neon"), and what the refusal adds.
+  llvm::StringRef feature;
+  llvm::StringRef featureNote;
+  /// The GEMM microkernel for an accepted target.
+  std::unique_ptr<GemmMicrokernel> (*createKernel)(const TargetDescription &);
+};
+
+/// The pass options every backend takes (the fields of Passes.td's
+/// --lower-to-neon and --lower-to-rvv).
+struct BackendPassOptions {
+  llvm::StringRef target, targetsDir, targetFile, symbolPrefix, entry;
+};
+
+/// The body every backend pass shares, up to the kernel-level IR: checks the
+/// C symbol prefix, finds the target (by file or by name), checks its arch
+/// and feature, that the module is quantized and its widths are ones the
+/// target runs, then lowers with the backend's kernel and records
+/// `mpq.target` and `llvm.target_triple`. Errors on the module or the op.
+mlir::LogicalResult lowerForBackend(mlir::ModuleOp module,
+                                    const BackendPassOptions &options,
+                                    const BackendLowering &backend);
 
 } // namespace mpq
 
