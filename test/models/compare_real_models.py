@@ -125,7 +125,7 @@ def run_float(row, path, a, tmp, env):
         ins.append(f)
     ortdir = os.path.join(tmp, m["name"] + "_ort")
     os.makedirs(ortdir, exist_ok=True)
-    p = subprocess.run(["node", os.path.join(HERE, "run_ort_all.js"), path,
+    p = subprocess.run(["node", os.path.join(HERE, "..", "ort", "run_ort.js"), path,
                         ortdir] + ins, capture_output=True, text=True, env=env)
     if p.returncode != 0:
         row.fail("onnxruntime: " + p.stderr.strip()[-300:])

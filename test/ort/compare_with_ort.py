@@ -37,14 +37,13 @@ def main():
             name = os.path.splitext(os.path.basename(m))[0]
             mlir = os.path.join(tmp, name + ".mlir")
             ours = os.path.join(tmp, name + ".mpq.npy")
-            ref = os.path.join(tmp, name + ".ort.npy")
             subprocess.run([os.path.join(a.bin, "mpq-translate"),
                             "--import-onnx", m, "-o", mlir], check=True)
             subprocess.run([os.path.join(a.bin, "mpq-run"), mlir, "-i",
                             images, "-o", ours], check=True)
             subprocess.run(["node", os.path.join(here, "run_ort.js"), m,
-                            images, ref], check=True, env=env)
-            x, y = np.load(ours), np.load(ref)
+                            tmp, images], check=True, env=env)
+            x, y = np.load(ours), np.load(os.path.join(tmp, "out0.npy"))
             err = np.max(np.abs(x - y) / np.maximum(1.0, np.abs(y)))
             ok = x.shape == y.shape and err <= TOL
             agree = np.mean(np.argmax(x, -1) == np.argmax(y, -1))
