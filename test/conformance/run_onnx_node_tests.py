@@ -18,6 +18,7 @@ Prints one line per test and closes with 'N passed, N failed'.
 import argparse
 import fnmatch
 import os
+import concurrent.futures
 import subprocess
 import sys
 import tempfile
@@ -132,6 +133,7 @@ def main():
     ap.add_argument("--expected",
                     default=os.path.join(os.path.dirname(__file__),
                                          "expected-failures.txt"))
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     a = ap.parse_args()
     if not os.path.isdir(a.data):
         print(f"error: {a.data} not found (apt-get install libonnx-testdata)")
@@ -153,14 +155,20 @@ def main():
             sys.exit(2)
         tests += [(f"{suite}/{t}", os.path.join(d, t)) for t in sorted(os.listdir(d))
                   if os.path.exists(os.path.join(d, t, "model.onnx"))]
-    with tempfile.TemporaryDirectory() as tmp:
-        for t, path in tests:
-            if not fnmatch.fnmatch(t, a.only):
-                continue
-            try:
-                ok, msg = run_test(path, a.bin, tmp)
-            except Exception as e:  # a test file this script cannot read
-                ok, msg = False, f"harness: {type(e).__name__}: {e}"
+    tests = [(t, path) for t, path in tests if fnmatch.fnmatch(t, a.only)]
+
+    def one(tmp, path):
+        try:
+            return run_test(path, a.bin, tempfile.mkdtemp(dir=tmp))
+        except Exception as e:  # a test file this script cannot read
+            return False, f"harness: {type(e).__name__}: {e}"
+
+    # Each test spawns mpq-translate and mpq-run: run them on every core,
+    # report in a fixed order.
+    with tempfile.TemporaryDirectory() as tmp, \
+            concurrent.futures.ThreadPoolExecutor(a.jobs) as pool:
+        results = pool.map(lambda tp: one(tmp, tp[1]), tests)
+        for (t, path), (ok, msg) in zip(tests, results):
             if ok is None:
                 skipped += 1
                 continue

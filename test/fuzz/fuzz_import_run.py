@@ -12,9 +12,11 @@ Seeded, so a failure reproduces.
 Usage: fuzz_import_run.py --bin BUILD/bin [--seed S] [--iterations N]
 """
 import argparse
+import concurrent.futures
 import glob
 import os
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -81,6 +83,7 @@ def main():
     ap.add_argument("--bin", required=True)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--iterations", type=int, default=120)
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     a = ap.parse_args()
     rng = random.Random(a.seed)
     root = os.path.join(os.path.dirname(__file__), "..", "..")
@@ -91,44 +94,58 @@ def main():
     files = sorted(glob.glob(os.path.join(root, "examples", "models", "*.onnx")))
     translate = os.path.join(a.bin, "mpq-translate")
     run = os.path.join(a.bin, "mpq-run")
-    bad = 0
-    with tempfile.TemporaryDirectory() as tmp:
-        mpath, mlir = os.path.join(tmp, "m.onnx"), os.path.join(tmp, "m.mlir")
-        for it in range(a.iterations):
-            model, ds = None, None
-            if rng.random() < 0.3:
-                data = bytearray(open(rng.choice(files + [d + "/model.onnx"
-                                                          for d in node_dirs[:20]]),
-                                      "rb").read())
-                if rng.random() < 0.4:
-                    data = data[:rng.randrange(1, len(data))]
-                else:
-                    for _ in range(rng.randint(1, 8)):
-                        data[rng.randrange(len(data))] = rng.randrange(256)
-                blob = bytes(data)
+    # The cases come from one seeded generator, in order; running them is
+    # independent, so it is spread over every core.
+    cases = []
+    for it in range(a.iterations):
+        model, ds = None, None
+        if rng.random() < 0.3:
+            data = bytearray(open(rng.choice(files + [d + "/model.onnx"
+                                                      for d in node_dirs[:20]]),
+                                  "rb").read())
+            if rng.random() < 0.4:
+                data = data[:rng.randrange(1, len(data))]
             else:
-                blob, model, ds = structural(rng, rng.choice(node_dirs))
-            with open(mpath, "wb") as f:
-                f.write(blob)
-            p = subprocess.run([translate, "--import-onnx", mpath, "-o", mlir],
-                               capture_output=True, timeout=120)
-            stage = "import"
-            if p.returncode == 0 and model is not None:
-                args = [run, mlir, "--batch-size", "0"]
-                frozen = {t.name for t in model.graph.initializer}
-                k = 0
-                for info in model.graph.input:
-                    if info.name in frozen:
-                        continue
-                    pb = f"{ds}/input_{k}.pb"
-                    if not os.path.exists(pb):
-                        break
-                    ip = os.path.join(tmp, f"in{k}.npy")
-                    np.save(ip, numpy_helper.to_array(load_pb(pb)))
-                    args += ["-i", ip]
-                    k += 1
-                p = subprocess.run(args, capture_output=True, timeout=120)
-                stage = "run"
+                for _ in range(rng.randint(1, 8)):
+                    data[rng.randrange(len(data))] = rng.randrange(256)
+            blob = bytes(data)
+        else:
+            blob, model, ds = structural(rng, rng.choice(node_dirs))
+        cases.append((it, blob, model, ds))
+
+    def one(tmp, case):
+        it, blob, model, ds = case
+        work = tempfile.mkdtemp(dir=tmp)
+        mpath, mlir = os.path.join(work, "m.onnx"), os.path.join(work, "m.mlir")
+        with open(mpath, "wb") as f:
+            f.write(blob)
+        p = subprocess.run([translate, "--import-onnx", mpath, "-o", mlir],
+                           capture_output=True, timeout=120)
+        stage = "import"
+        if p.returncode == 0 and model is not None:
+            args = [run, mlir, "--batch-size", "0"]
+            frozen = {t.name for t in model.graph.initializer}
+            k = 0
+            for info in model.graph.input:
+                if info.name in frozen:
+                    continue
+                pb = f"{ds}/input_{k}.pb"
+                if not os.path.exists(pb):
+                    break
+                ip = os.path.join(work, f"in{k}.npy")
+                np.save(ip, numpy_helper.to_array(load_pb(pb)))
+                args += ["-i", ip]
+                k += 1
+            p = subprocess.run(args, capture_output=True, timeout=120)
+            stage = "run"
+        shutil.rmtree(work, ignore_errors=True)
+        return stage, p
+
+    bad = 0
+    with tempfile.TemporaryDirectory() as tmp, \
+            concurrent.futures.ThreadPoolExecutor(a.jobs) as pool:
+        for (it, blob, _, _), (stage, p) in zip(
+                cases, pool.map(lambda c: one(tmp, c), cases)):
             if p.returncode not in (0, 1) or b"internal error" in p.stderr:
                 bad += 1
                 keep = f"fuzz-failure-seed{a.seed}-it{it}.onnx"
