@@ -617,7 +617,10 @@ static LogicalResult runBinary(Operation *op, Operands in, Results results,
         broadcastBinary(plan, pa, pb, po, propagatingMin<T>);
       else if constexpr (K == Binary::Pow)
         broadcastBinary(plan, pa, pb, po, [](T x, T y) {
-          return static_cast<T>(std::pow(x, y));
+          if constexpr (std::is_same_v<T, float>)
+            return mpq::powFloat(x, y); // what generated code computes
+          else
+            return static_cast<T>(std::pow(x, y));
         });
       else if constexpr (K == Binary::Mul) {
         if constexpr (std::is_integral_v<T>) {

@@ -160,3 +160,17 @@ float mpq::expFloat(float x) {
   y = y * powerOfTwo(k1);
   return y * powerOfTwo(k2);
 }
+
+float mpq::powFloat(float x, float y) {
+  if (y != 0.5f)
+    return std::pow(x, y);
+  if (x == 0.0f)
+    return 0.0f;
+  if (x == -std::numeric_limits<float>::infinity())
+    return std::numeric_limits<float>::infinity();
+  // The invalid-operation NaN of x86 is negative, AArch64's positive: both
+  // get the positive quiet NaN.
+  if (x < 0.0f)
+    return std::numeric_limits<float>::quiet_NaN();
+  return std::sqrt(x);
+}

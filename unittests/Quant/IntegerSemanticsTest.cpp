@@ -143,4 +143,28 @@ TEST(IntegerSemantics, ExpIsWithinTwoUlp) {
   EXPECT_NEAR(expFloat(-100.0f), float(std::exp(-100.0)), 1e-44);
 }
 
+TEST(IntegerSemantics, PowOfOneHalfIsTheSquareRoot) {
+  auto bits = [](float f) {
+    uint32_t u;
+    std::memcpy(&u, &f, 4);
+    return u;
+  };
+  std::mt19937 rng(3);
+  std::uniform_real_distribution<float> dist(0.0f, 1.0e6f);
+  for (int i = 0; i < 100000; ++i) {
+    float x = dist(rng);
+    EXPECT_EQ(powFloat(x, 0.5f), std::sqrt(x));
+  }
+  // pow's special cases, and the positive quiet NaN of any host.
+  EXPECT_EQ(bits(powFloat(-0.0f, 0.5f)), bits(0.0f));
+  EXPECT_EQ(powFloat(-INFINITY, 0.5f), INFINITY);
+  EXPECT_EQ(powFloat(INFINITY, 0.5f), INFINITY);
+  EXPECT_EQ(bits(powFloat(-2.0f, 0.5f)),
+            bits(std::numeric_limits<float>::quiet_NaN()));
+  EXPECT_TRUE(std::isnan(powFloat(NAN, 0.5f)));
+  // Other exponents are std::pow.
+  EXPECT_EQ(powFloat(2.0f, 3.0f), 8.0f);
+  EXPECT_EQ(powFloat(9.0f, -0.5f), std::pow(9.0f, -0.5f));
+}
+
 } // namespace

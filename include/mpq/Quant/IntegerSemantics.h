@@ -95,6 +95,13 @@ int32_t requantizeTerms(const int32_t *accs,
 /// returns NaN, x > 88.7228394 returns +inf, x < -103.972084 returns 0.
 /// Within 2 ulp of the correctly rounded exp (unit-tested).
 float expFloat(float x);
+/// x^y in float32 as mpq-run computes tosa.pow. An exponent of 0.5 (ONNX
+/// Sqrt is imported as Pow(x, 0.5)) is the correctly rounded square root,
+/// with pow's special cases: pow(+-0, 0.5) = +0 and pow(-inf, 0.5) = +inf,
+/// and the positive quiet NaN for x < 0 (a NaN x is returned as it is), so
+/// generated code, which has only this exponent, agrees bit for bit without
+/// a libm on any host; any other exponent is std::pow.
+float powFloat(float x, float y);
 struct ExpConstants {
   static constexpr float kMaxInput = 88.72283935546875f;
   static constexpr float kMinInput = -103.97208404541015625f;

@@ -1,4 +1,4 @@
-//===- FloatIslands.cpp - float ops between dequantize and quantize (softmax) ---===//
+//===- FloatIslands.cpp - float ops between dequantize and quantize ------===//
 
 #include "Lowering.h"
 
@@ -279,3 +279,121 @@ LogicalResult Lowering::emitFloatReduce(Operation *op,
   return success();
 }
 
+
+LogicalResult Lowering::emitFloatPool(Operation *op, ImplicitLocOpBuilder &b) {
+  bool isMax = isa<tosa::MaxPool2dOp>(op);
+  Value input = op->getOperand(0);
+  SmallVector<int64_t> in = *staticShape(op, input);
+  SmallVector<int64_t> out = *staticShape(op, op->getResult(0));
+  auto kernel = op->getAttrOfType<DenseI64ArrayAttr>("kernel");
+  auto stride = op->getAttrOfType<DenseI64ArrayAttr>("stride");
+  auto padAttr = op->getAttrOfType<DenseI64ArrayAttr>("pad");
+  if (in.size() != 4 || !kernel || kernel.size() != 2 || !stride ||
+      stride.size() != 2 || !padAttr || padAttr.size() != 4)
+    return op->emitOpError("code generation pools NHWC tensors with a 2-D "
+                           "kernel, stride and 4 pads");
+  ArrayRef<int64_t> k = kernel.asArrayRef(), s = stride.asArrayRef(),
+                    pad = padAttr.asArrayRef();
+  int64_t h = in[1], w = in[2], c = in[3], oh = out[1], ow = out[2];
+  Value src = storage(input).mem, dst = storage(op->getResult(0)).mem;
+  Type f32 = b.getF32Type();
+  float inf = std::numeric_limits<float>::infinity();
+  Value init = arith::ConstantOp::create(b, f32,
+                                         b.getF32FloatAttr(isMax ? -inf : 0.0f));
+  // The executor's pool2d: the output is the accumulator, the window is
+  // walked row by row, each position over the channels; max keeps x when
+  // x > acc or x is NaN; an average multiplies the sum by 1 / count (count
+  // = the window's positions inside the input, none if it is empty).
+  loopNest(b, {out[0], oh, ow}, [&](ArrayRef<Value> ivs) {
+    Value base = linearIndex(b, ivs, {oh * ow * c, ow * c, c});
+    forLoop(b, c, [&](Value ch) {
+      memref::StoreOp::create(b, init, dst, ValueRange{addI(b, base, ch)});
+    });
+    auto [y0, y1] = windowBounds(b, ivs[1], s[0], pad[0], k[0], h);
+    auto [x0, x1] = windowBounds(b, ivs[2], s[1], pad[2], k[1], w);
+    forLoop(b, y0, y1, 1, [&](Value iy) {
+      forLoop(b, x0, x1, 1, [&](Value ix) {
+        Value from = linearIndex(b, {ivs[0], iy, ix}, {h * w * c, w * c, c});
+        forLoop(b, c, [&](Value ch) {
+          Value o = addI(b, base, ch);
+          Value acc = memref::LoadOp::create(b, dst, ValueRange{o});
+          Value x =
+              memref::LoadOp::create(b, src, ValueRange{addI(b, from, ch)});
+          Value r;
+          if (isMax) {
+            Value take = arith::OrIOp::create(
+                b, arith::CmpFOp::create(b, arith::CmpFPredicate::OGT, x, acc),
+                arith::CmpFOp::create(b, arith::CmpFPredicate::UNO, x, x));
+            r = arith::SelectOp::create(b, take, x, acc);
+          } else {
+            r = arith::AddFOp::create(b, acc, x);
+          }
+          memref::StoreOp::create(b, r, dst, ValueRange{o});
+        });
+      });
+    });
+    if (isMax)
+      return;
+    auto extent = [&](Value lo, Value hi) -> Value {
+      return arith::MaxSIOp::create(b, arith::SubIOp::create(b, hi, lo),
+                                    idx(b, 0));
+    };
+    Value count = arith::MulIOp::create(b, extent(y0, y1), extent(x0, x1));
+    Value nonEmpty =
+        arith::CmpIOp::create(b, arith::CmpIPredicate::sgt, count, idx(b, 0));
+    Value countF = arith::SIToFPOp::create(
+        b, f32, arith::IndexCastOp::create(b, b.getI64Type(), count));
+    Value inv = arith::DivFOp::create(
+        b, arith::ConstantOp::create(b, f32, b.getF32FloatAttr(1.0f)), countF);
+    forLoop(b, c, [&](Value ch) {
+      Value o = addI(b, base, ch);
+      Value acc = memref::LoadOp::create(b, dst, ValueRange{o});
+      Value avg = arith::MulFOp::create(b, acc, inv);
+      memref::StoreOp::create(b, arith::SelectOp::create(b, nonEmpty, avg, acc),
+                              dst, ValueRange{o});
+    });
+  });
+  return success();
+}
+
+LogicalResult Lowering::emitFloatPow(tosa::PowOp op, ImplicitLocOpBuilder &b) {
+  // Only the exponent ONNX Sqrt is imported with: a constant 0.5 everywhere.
+  // Other exponents would need a libm-free pow shared with the executor.
+  auto exponent = op.getInput2().getDefiningOp<tosa::ConstOp>();
+  auto dense =
+      exponent ? dyn_cast<DenseElementsAttr>(exponent.getValues()) : nullptr;
+  if (!dense || !dense.getElementType().isF32() ||
+      !llvm::all_of(dense.getValues<float>(),
+                    [](float y) { return y == 0.5f; }))
+    return op.emitOpError("code generation computes pow only with a constant "
+                          "exponent of 0.5 (a square root, as ONNX Sqrt is "
+                          "imported)");
+  SmallVector<int64_t> si = *staticShape(op, op.getInput1());
+  SmallVector<int64_t> so = *staticShape(op, op.getOutput());
+  if (si != so)
+    return op.emitOpError("code generation needs the base of pow to have the "
+                          "result's shape");
+  Value in = storage(op.getInput1()).mem, out = storage(op.getOutput()).mem;
+  Type f32 = b.getF32Type();
+  auto fc = [&](float v) -> Value {
+    return arith::ConstantOp::create(b, f32, b.getF32FloatAttr(v));
+  };
+  float inf = std::numeric_limits<float>::infinity();
+  // mpq::powFloat(x, 0.5): sqrt(x), +0 for +-0, +inf for -inf, the
+  // positive quiet NaN for x < 0.
+  forLoop(b, numElements(so), [&](Value i) {
+    Value x = memref::LoadOp::create(b, in, ValueRange{i});
+    Value r = math::SqrtOp::create(b, x);
+    r = arith::SelectOp::create(
+        b, arith::CmpFOp::create(b, arith::CmpFPredicate::OLT, x, fc(0.0f)),
+        fc(std::numeric_limits<float>::quiet_NaN()), r);
+    r = arith::SelectOp::create(
+        b, arith::CmpFOp::create(b, arith::CmpFPredicate::OEQ, x, fc(0.0f)),
+        fc(0.0f), r);
+    r = arith::SelectOp::create(
+        b, arith::CmpFOp::create(b, arith::CmpFPredicate::OEQ, x, fc(-inf)),
+        fc(inf), r);
+    memref::StoreOp::create(b, r, out, ValueRange{i});
+  });
+  return success();
+}

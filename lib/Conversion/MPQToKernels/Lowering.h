@@ -175,6 +175,10 @@ private:
   LogicalResult emitFloatUnary(Operation *op, ImplicitLocOpBuilder &b);
   LogicalResult emitFloatReduce(Operation *op, ImplicitLocOpBuilder &b);
   LogicalResult emitFloatSelect(tosa::SelectOp op, ImplicitLocOpBuilder &b);
+  /// tosa.max_pool2d / tosa.avg_pool2d on float32, as the executor pools.
+  LogicalResult emitFloatPool(Operation *op, ImplicitLocOpBuilder &b);
+  /// tosa.pow with a constant exponent of 0.5 (ONNX Sqrt), as powFloat.
+  LogicalResult emitFloatPow(tosa::PowOp op, ImplicitLocOpBuilder &b);
   LogicalResult emitPad(tosa::PadOp op, ImplicitLocOpBuilder &b);
 
   /// C = A * W^T for a conv (im2col tiles) or FC (rows read in place);

@@ -455,6 +455,12 @@ LogicalResult Lowering::emit(Operation *op, ImplicitLocOpBuilder &b) {
     return emitConcat(o, b);
   if (auto o = dyn_cast<tosa::ClampOp>(op))
     return emitClamp(o, b);
+  auto isF32 = [&](Value v) {
+    return cast<ShapedType>(v.getType()).getElementType().isF32();
+  };
+  if (isa<tosa::MaxPool2dOp, tosa::AvgPool2dOp>(op) &&
+      isF32(op->getResult(0)))
+    return emitFloatPool(op, b);
   if (auto o = dyn_cast<tosa::MaxPool2dOp>(op))
     return emitMaxPool(o, b);
   if (auto o = dyn_cast<AvgPool2dOp>(op))
@@ -465,9 +471,6 @@ LogicalResult Lowering::emit(Operation *op, ImplicitLocOpBuilder &b) {
     return o.getGroups() == 1 ? emitConv(o, b) : emitDepthwise(o, b);
   if (auto o = dyn_cast<FullyConnectedOp>(op))
     return emitFullyConnected(o, b);
-  auto isF32 = [&](Value v) {
-    return cast<ShapedType>(v.getType()).getElementType().isF32();
-  };
   if (isa<tosa::AddOp, tosa::SubOp, tosa::MulOp, tosa::MaximumOp,
           tosa::MinimumOp, tosa::GreaterOp, tosa::GreaterEqualOp,
           tosa::EqualOp>(op) &&
@@ -484,12 +487,16 @@ LogicalResult Lowering::emit(Operation *op, ImplicitLocOpBuilder &b) {
     return emitFloatReduce(op, b);
   if (auto o = dyn_cast<tosa::PadOp>(op))
     return emitPad(o, b);
+  if (auto o = dyn_cast<tosa::PowOp>(op); o && isF32(o.getOutput()))
+    return emitFloatPow(o, b);
   return op->emitOpError("is not supported by code generation (supported: "
                          "mpq quantized ops, TOSA data movement on codes, "
                          "and float add/sub/mul/maximum/minimum/compare/"
                          "select/clamp/pad/exp/sigmoid/reciprocal/rsqrt/abs/"
                          "negate/floor/ceil/reduce_max/reduce_min/"
-                         "reduce_sum; see docs/codegen.md)");
+                         "reduce_sum/max_pool2d/avg_pool2d, pow with "
+                         "exponent 0.5; see "
+                         "docs/codegen.md)");
 }
 
 LogicalResult lowering::requirePerTensor(Operation *op, QuantParamsAttr p,

@@ -105,8 +105,7 @@ LogicalResult mpq::checkQuantized(ModuleOp module, StringRef entryName) {
   // module has no quantize at all.
   WalkResult r = entry.walk([&](Operation *op) -> WalkResult {
     if (!isa<tosa::Conv2DOp, tosa::Conv3DOp, tosa::DepthwiseConv2DOp,
-             tosa::TransposeConv2DOp, tosa::MatMulOp, tosa::AvgPool2dOp,
-             tosa::MaxPool2dOp>(op) ||
+             tosa::TransposeConv2DOp, tosa::MatMulOp>(op) ||
         op->getNumResults() != 1 || !isFloat(op->getResult(0)))
       return WalkResult::advance();
     // A product of two activations has no weights to quantize and no float
@@ -119,9 +118,17 @@ LogicalResult mpq::checkQuantized(ModuleOp module, StringRef entryName) {
                       "are quantized and lowered)");
       return WalkResult::interrupt();
     }
-    op->emitOpError("is not quantized: code generation needs a quantized "
-                    "module (mpq-compile, or --mpq-calibrate then "
-                    "--mpq-quantize)");
+    // With quantize ops in the module, this is a layer the quantizer keeps
+    // float (pooling runs in float islands; these have no float kernel).
+    if (quantized)
+      op->emitOpError("is a float layer left in a quantized module: code "
+                      "generation has no float kernel for it (float islands "
+                      "take elementwise ops, reductions and pooling; see "
+                      "docs/codegen.md)");
+    else
+      op->emitOpError("is not quantized: code generation needs a quantized "
+                      "module (mpq-compile, or --mpq-calibrate then "
+                      "--mpq-quantize)");
     return WalkResult::interrupt();
   });
   if (r.wasInterrupted())

@@ -63,3 +63,65 @@ func.func @main(%x: tensor<1x2x2x1xf32>) -> tensor<1x2x2x3xf32> {
   %d = mpq.dequantize %cc {params = #p} : tensor<1x2x2x3xi8> -> tensor<1x2x2x3xf32>
   return %d : tensor<1x2x2x3xf32>
 }
+
+// -----
+
+// Pooling in a float island (squeeze-excite's global average pool after a
+// float hard-swish): the output is the accumulator, the window walked row
+// by row; max keeps x when x > acc or x is NaN; an average multiplies the
+// sum by 1 / (positions inside the input).
+// CHECK-LABEL: func.func @model_run
+// CHECK: %[[NINF:.*]] = arith.constant 0xFF800000 : f32
+// CHECK: memref.store %[[NINF]]
+// CHECK: %[[ACC:.*]] = memref.load
+// CHECK: %[[X:.*]] = memref.load
+// CHECK: %[[GT:.*]] = arith.cmpf ogt, %[[X]]
+// CHECK: %[[NAN:.*]] = arith.cmpf uno, %[[X]], %[[X]]
+// CHECK: %[[TAKE:.*]] = arith.ori %[[GT]], %[[NAN]]
+// CHECK: arith.select %[[TAKE]], %[[X]], %[[ACC]]
+// CHECK: arith.addf
+// CHECK: %[[CNT:.*]] = arith.muli
+// CHECK: %[[NONEMPTY:.*]] = arith.cmpi sgt, %[[CNT]]
+// CHECK: %[[CF:.*]] = arith.sitofp
+// CHECK: %[[INV:.*]] = arith.divf %{{.*}}, %[[CF]] : f32
+// CHECK: %[[AVG:.*]] = arith.mulf %{{.*}}, %[[INV]] : f32
+// CHECK: arith.select %[[NONEMPTY]], %[[AVG]]
+#p = #mpq.qparams<bits = 8, is_signed = true, scale = [0.05], zero_point = [3]>
+func.func @main(%x: tensor<1x4x4x8xf32>) -> tensor<1x1x1x8xf32> {
+  %q = mpq.quantize %x {params = #p} : tensor<1x4x4x8xf32> -> tensor<1x4x4x8xi8>
+  %d = mpq.dequantize %q {params = #p} : tensor<1x4x4x8xi8> -> tensor<1x4x4x8xf32>
+  %m = tosa.max_pool2d %d {kernel = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>} : (tensor<1x4x4x8xf32>) -> tensor<1x2x2x8xf32>
+  %zp = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %a = tosa.avg_pool2d %m, %zp, %zp {acc_type = f32, kernel = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x2x2x8xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x1x1x8xf32>
+  %q2 = mpq.quantize %a {params = #p} : tensor<1x1x1x8xf32> -> tensor<1x1x1x8xi8>
+  %d2 = mpq.dequantize %q2 {params = #p} : tensor<1x1x1x8xi8> -> tensor<1x1x1x8xf32>
+  return %d2 : tensor<1x1x1x8xf32>
+}
+
+// -----
+
+// Pow with a constant exponent of 0.5 (ONNX Sqrt as imported, in a
+// LayerNorm written out): a correctly rounded square root with pow's special
+// cases, as mpq::powFloat computes it.
+// CHECK-LABEL: func.func @model_run
+// CHECK: %[[S:.*]] = math.sqrt %[[X:.*]] : f32
+// CHECK: %[[NEG:.*]] = arith.cmpf olt, %[[X]]
+// CHECK: %[[R1:.*]] = arith.select %[[NEG]], %{{.*}}, %[[S]]
+// CHECK: %[[ZERO:.*]] = arith.cmpf oeq, %[[X]]
+// CHECK: %[[R2:.*]] = arith.select %[[ZERO]], %{{.*}}, %[[R1]]
+// CHECK: %[[MINF:.*]] = arith.cmpf oeq, %[[X]]
+// CHECK: %[[R3:.*]] = arith.select %[[MINF]], %{{.*}}, %[[R2]]
+// CHECK: memref.store %[[R3]]
+// CHECK-NOT: math.powf
+// LLVM-LABEL: llvm.func @model_run
+// LLVM: llvm.intr.sqrt
+#p = #mpq.qparams<bits = 8, is_signed = true, scale = [0.05], zero_point = [3]>
+func.func @main(%x: tensor<1x16xf32>) -> tensor<1x16xf32> {
+  %half = "tosa.const"() <{values = dense<0.5> : tensor<1x1xf32>}> : () -> tensor<1x1xf32>
+  %q = mpq.quantize %x {params = #p} : tensor<1x16xf32> -> tensor<1x16xi8>
+  %d = mpq.dequantize %q {params = #p} : tensor<1x16xi8> -> tensor<1x16xf32>
+  %s = tosa.pow %d, %half : (tensor<1x16xf32>, tensor<1x1xf32>) -> tensor<1x16xf32>
+  %q2 = mpq.quantize %s {params = #p} : tensor<1x16xf32> -> tensor<1x16xi8>
+  %d2 = mpq.dequantize %q2 {params = #p} : tensor<1x16xi8> -> tensor<1x16xf32>
+  return %d2 : tensor<1x16xf32>
+}

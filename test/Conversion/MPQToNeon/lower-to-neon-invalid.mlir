@@ -42,7 +42,7 @@ func.func @main(%x: tensor<1x3x3x1xf32>) -> tensor<1x2x2x1xf32> {
   %w = "tosa.const"() {values = dense<1.0> : tensor<1x2x2x1xf32>} : () -> tensor<1x2x2x1xf32>
   %b = "tosa.const"() {values = dense<0.5> : tensor<1xf32>} : () -> tensor<1xf32>
   %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
-  // expected-error@+1 {{'tosa.conv2d' op is not quantized: code generation needs a quantized module (mpq-compile, or --mpq-calibrate then --mpq-quantize)}}
+  // expected-error@+1 {{'tosa.conv2d' op is a float layer left in a quantized module: code generation has no float kernel for it (float islands take elementwise ops, reductions and pooling; see docs/codegen.md)}}
   %0 = tosa.conv2d %d, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x3x3x1xf32>, tensor<1x2x2x1xf32>, tensor<1xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x2x1xf32>
   return %0 : tensor<1x2x2x1xf32>
 }
@@ -228,4 +228,54 @@ func.func @main(%x: tensor<1x2x4xf32>, %z: tensor<1x4x3xf32>) -> tensor<1x2x3xf3
   // expected-error@+1 {{'tosa.matmul' op is not supported by code generation: a product of two activations}}
   %y = tosa.matmul %d, %z, %zp, %zp : (tensor<1x2x4xf32>, tensor<1x4x3xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x3xf32>
   return %y : tensor<1x2x3xf32>
+}
+
+// -----
+
+// Pow is generated only for the exponent ONNX Sqrt is imported with.
+#p = #mpq.qparams<bits = 8, is_signed = true, scale = [0.05], zero_point = [0]>
+func.func @main(%x: tensor<1x4xf32>) -> tensor<1x4xf32> {
+  %three = "tosa.const"() <{values = dense<3.0> : tensor<1x1xf32>}> : () -> tensor<1x1xf32>
+  %q = mpq.quantize %x {params = #p} : tensor<1x4xf32> -> tensor<1x4xi8>
+  %d = mpq.dequantize %q {params = #p} : tensor<1x4xi8> -> tensor<1x4xf32>
+  // expected-error@+1 {{'tosa.pow' op code generation computes pow only with a constant exponent of 0.5 (a square root, as ONNX Sqrt is imported)}}
+  %y = tosa.pow %d, %three : (tensor<1x4xf32>, tensor<1x1xf32>) -> tensor<1x4xf32>
+  return %y : tensor<1x4xf32>
+}
+
+// -----
+
+// ... and a computed exponent is refused the same way.
+#p = #mpq.qparams<bits = 8, is_signed = true, scale = [0.05], zero_point = [0]>
+func.func @main(%x: tensor<1x4xf32>) -> tensor<1x4xf32> {
+  %q = mpq.quantize %x {params = #p} : tensor<1x4xf32> -> tensor<1x4xi8>
+  %d = mpq.dequantize %q {params = #p} : tensor<1x4xi8> -> tensor<1x4xf32>
+  // expected-error@+1 {{'tosa.pow' op code generation computes pow only with a constant exponent of 0.5}}
+  %y = tosa.pow %d, %d : (tensor<1x4xf32>, tensor<1x4xf32>) -> tensor<1x4xf32>
+  return %y : tensor<1x4xf32>
+}
+
+// -----
+
+// The base of pow must not be broadcast.
+#p = #mpq.qparams<bits = 8, is_signed = true, scale = [0.05], zero_point = [0]>
+func.func @main(%x: tensor<1x1xf32>) -> tensor<1x4xf32> {
+  %half = "tosa.const"() <{values = dense<0.5> : tensor<1x4xf32>}> : () -> tensor<1x4xf32>
+  %q = mpq.quantize %x {params = #p} : tensor<1x1xf32> -> tensor<1x1xi8>
+  %d = mpq.dequantize %q {params = #p} : tensor<1x1xi8> -> tensor<1x1xf32>
+  // expected-error@+1 {{'tosa.pow' op code generation needs the base of pow to have the result's shape}}
+  %y = tosa.pow %d, %half : (tensor<1x1xf32>, tensor<1x4xf32>) -> tensor<1x4xf32>
+  return %y : tensor<1x4xf32>
+}
+
+// -----
+
+// Max pooling on anything but i8 codes or float32 values is refused.
+func.func @main(%x: tensor<1x4x4x2xf32>) -> tensor<1x2x2x2xf32> {
+  %q = mpq.quantize %x {params = #mpq.qparams<bits = 8, is_signed = true, scale = [0.05], zero_point = [0]>} : tensor<1x4x4x2xf32> -> tensor<1x4x4x2xi8>
+  %i = "tosa.const"() <{values = dense<1> : tensor<1x4x4x2xi32>}> : () -> tensor<1x4x4x2xi32>
+  // expected-error@+1 {{'tosa.max_pool2d' op code generation max-pools i8 codes only}}
+  %m = tosa.max_pool2d %i {kernel = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>} : (tensor<1x4x4x2xi32>) -> tensor<1x2x2x2xi32>
+  %f = tosa.cast %m : (tensor<1x2x2x2xi32>) -> tensor<1x2x2x2xf32>
+  return %f : tensor<1x2x2x2xf32>
 }
