@@ -7,6 +7,7 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FormatVariadic.h"
 
+#include <algorithm>
 #include <cmath>
 
 using namespace mpq;
@@ -157,23 +158,39 @@ std::string CostModel::kernelKind() const {
     return "int8-smmla";
   if (target->hasFeature("dotprod") && target->macsPerCycle("int8-sdot") > 0)
     return "int8-sdot";
+  if (target->arch == "riscv64")
+    return "int8-vwmacc";
   return "int8-smlal";
 }
 
-llvm::Expected<double> CostModel::cycles(const LayerCounts &l, unsigned,
+double CostModel::computeCycles(const LayerCounts &l,
+                                unsigned weightBits) const {
+  if (!target)
+    return 0;
+  double rate = target->macsPerCycle(kernelKind(), containerBits(weightBits));
+  return rate > 0 ? double(l.macs) / rate : 0;
+}
+
+double CostModel::memoryCycles(const LayerCounts &l,
+                               unsigned weightBits) const {
+  double bpc = target ? target->bytesPerCycle() : 0;
+  return bpc > 0 ? sizeBytes(l, weightBits) / bpc : 0;
+}
+
+llvm::Expected<double> CostModel::cycles(const LayerCounts &l,
+                                         unsigned weightBits,
                                          unsigned) const {
   if (!target)
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    "a cycle budget needs a target (target=)");
   std::string kind = kernelKind();
-  double rate = target->macsPerCycle(kind);
-  if (rate <= 0)
+  if (target->macsPerCycle(kind) <= 0)
     return llvm::createStringError(
         llvm::inconvertibleErrorCode(),
         llvm::formatv("target '{0}' gives no rate for kernel {1}",
                       target->name, kind)
             .str());
-  return double(l.macs) / rate;
+  return std::max(computeCycles(l, weightBits), memoryCycles(l, weightBits));
 }
 
 llvm::Expected<double> CostModel::cost(Resource r, const LayerCounts &l,

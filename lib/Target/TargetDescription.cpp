@@ -18,6 +18,7 @@
 #include "llvm/TargetParser/Triple.h"
 
 #include <algorithm>
+#include <cmath>
 
 using namespace llvm;
 using namespace mpq;
@@ -26,14 +27,33 @@ LLVM_YAML_IS_SEQUENCE_VECTOR(mpq::KernelRate)
 
 namespace llvm::yaml {
 
+template <> struct MappingTraits<WidthRates> {
+  static void mapping(IO &io, WidthRates &r) {
+    io.mapRequired("w8", r.w8);
+    io.mapRequired("w4", r.w4);
+    io.mapRequired("w2", r.w2);
+  }
+  static std::string validate(IO &, WidthRates &r) {
+    for (double v : {r.w8, r.w4, r.w2})
+      if (!(v > 0) || !std::isfinite(v))
+        return "measured_macs_per_cycle: w8, w4 and w2 must be positive";
+    return "";
+  }
+};
+
 template <> struct MappingTraits<KernelRate> {
   static void mapping(IO &io, KernelRate &k) {
     io.mapRequired("kind", k.kind);
     io.mapRequired("macs_per_cycle", k.macsPerCycle);
+    io.mapOptional("measured_macs_per_cycle", k.measured);
   }
   static std::string validate(IO &, KernelRate &k) {
-    if (!(k.macsPerCycle > 0))
+    if (!(k.macsPerCycle > 0) || !std::isfinite(k.macsPerCycle))
       return "macs_per_cycle must be positive";
+    for (double v : {k.measured.w8, k.measured.w4, k.measured.w2})
+      if (v > k.macsPerCycle)
+        return "measured_macs_per_cycle of " + k.kind +
+               " exceeds its peak macs_per_cycle";
     return "";
   }
 };
@@ -64,6 +84,7 @@ template <> struct MappingTraits<TargetDescription> {
     io.mapRequired("act_bits", t.actBits);
     io.mapRequired("kernels", t.kernels);
     io.mapRequired("memory", t.memory);
+    io.mapOptional("clock_ghz", t.clockGHz, -1.0);
     io.mapRequired("mca_cpu", t.mcaCpu);
     io.mapRequired("qemu_cpu", t.qemuCpu);
   }
@@ -79,6 +100,10 @@ template <> struct MappingTraits<TargetDescription> {
     }
     if (t.kernels.empty())
       return "a target needs at least one kernel rate";
+    if (t.clockGHz == -1.0) // absent
+      t.clockGHz = 0;
+    else if (!(t.clockGHz > 0 && t.clockGHz <= 10))
+      return "clock_ghz must be a frequency in GHz, 0 < f <= 10";
     return "";
   }
 };
@@ -107,6 +132,22 @@ double TargetDescription::macsPerCycle(StringRef kind) const {
     if (k.kind == kind)
       return k.macsPerCycle;
   return 0;
+}
+double TargetDescription::macsPerCycle(StringRef kind,
+                                       unsigned containerBits) const {
+  for (const KernelRate &k : kernels) {
+    if (k.kind != kind)
+      continue;
+    if (k.measured.empty())
+      return k.macsPerCycle;
+    return containerBits <= 2   ? k.measured.w2
+           : containerBits <= 4 ? k.measured.w4
+                                : k.measured.w8;
+  }
+  return 0;
+}
+double TargetDescription::bytesPerCycle() const {
+  return clockGHz > 0 ? memory.bandwidthGBps / clockGHz : 0;
 }
 
 namespace {

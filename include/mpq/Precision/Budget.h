@@ -71,13 +71,22 @@ public:
   /// Bit-operations per sample: MACs * weight bits * activation bits.
   double bops(const LayerCounts &l, unsigned weightBits,
               unsigned actBits) const;
-  /// Estimated cycles per sample: MACs divided by the peak MACs/cycle of
-  /// the kernel the target runs (SMMLA with i8mm, SDOT with dotprod, else
-  /// SMLAL). Activations of every width and weights of every width run on
-  /// the same int8 kernel, so this does not depend on the widths (the
-  /// target files record no per-width rates yet). Fails without a target.
+  /// Estimated cycles per sample, a roofline: the larger of computeCycles
+  /// and memoryCycles (the kernels stream each weight once per sample, so
+  /// loading and multiplying overlap). Fails without a target or without a
+  /// rate for the kernel the target runs.
   llvm::Expected<double> cycles(const LayerCounts &l, unsigned weightBits,
                                 unsigned actBits) const;
+  /// MACs divided by the MACs/cycle of the kernel the target runs (SMMLA
+  /// with i8mm, SDOT with dotprod, else SMLAL; RVV: vwmacc) at the weight
+  /// container width (measured_macs_per_cycle w8/w4/w2 of the target file,
+  /// its peak macs_per_cycle when the file has no measured rates).
+  /// Activations of every width are 8-bit containers on the int8 kernels,
+  /// so actBits does not change it. Returns 0 without a rate.
+  double computeCycles(const LayerCounts &l, unsigned weightBits) const;
+  /// Packed weight bytes / (memory bandwidth / clock): the weights read
+  /// from DRAM once per sample. 0 when the target gives no clock.
+  double memoryCycles(const LayerCounts &l, unsigned weightBits) const;
   /// Name of the kernel whose rate cycles() uses ("int8-sdot").
   std::string kernelKind() const;
 

@@ -18,11 +18,20 @@
 
 namespace mpq {
 
-/// Peak integer multiply-accumulates per cycle of one kernel kind on one
-/// core (e.g. int8-sdot).
+/// Measured MACs/cycle of a kernel's inner loop per weight container
+/// width (2-, 4- and 8-bit fields); 0 when the file gives none.
+struct WidthRates {
+  double w8 = 0, w4 = 0, w2 = 0;
+  bool empty() const { return w8 == 0 && w4 == 0 && w2 == 0; }
+};
+
+/// Integer multiply-accumulates per cycle of one kernel kind on one core
+/// (e.g. int8-sdot): the instruction's peak, and optionally the rate the
+/// generated inner loop reaches at each weight container width.
 struct KernelRate {
   std::string kind;
   double macsPerCycle = 0;
+  WidthRates measured;
 };
 
 struct MemoryDescription {
@@ -43,6 +52,9 @@ struct TargetDescription {
   std::vector<unsigned> weightBits, actBits;
   std::vector<KernelRate> kernels;
   MemoryDescription memory;
+  /// Core clock in GHz of the representative board; 0 when not given (then
+  /// the cost model counts no memory traffic).
+  double clockGHz = 0;
   /// llvm-mca -mcpu and qemu -cpu names used to measure and run the target.
   std::string mcaCpu, qemuCpu;
   /// The file this description was loaded from.
@@ -53,6 +65,13 @@ struct TargetDescription {
   bool supportsActBits(unsigned b) const;
   /// Peak MACs/cycle of `kind`, or 0 when the target has no such kernel.
   double macsPerCycle(llvm::StringRef kind) const;
+  /// MACs/cycle of `kind` with weights in `containerBits`-wide fields (2, 4
+  /// or 8): the measured rate when the file has one, else the peak; 0 when
+  /// the target has no such kernel.
+  double macsPerCycle(llvm::StringRef kind, unsigned containerBits) const;
+  /// Bytes per core cycle the memory delivers (bandwidth / clock); 0 without
+  /// a clock.
+  double bytesPerCycle() const;
   /// The features as an LLVM feature string ("+neon,+dotprod,-sve").
   std::string llvmFeatures() const;
 };
