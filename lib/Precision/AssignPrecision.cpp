@@ -568,19 +568,31 @@ void AssignPrecisionPass::runOnOperation() {
     bops += model.bops(counts[l], c.weightBits, c.actBits);
     bits += double(counts[l].numWeights) * c.weightBits;
     totalWeights += counts[l].numWeights;
+    SmallVector<NamedAttribute> entry{
+        b.getNamedAttr("name", b.getStringAttr(layerName(layers[l], l))),
+        b.getNamedAttr("weight_bits", b.getI64IntegerAttr(c.weightBits)),
+        b.getNamedAttr("act_bits", b.getI64IntegerAttr(c.actBits)),
+        b.getNamedAttr("pinned", b.getBoolAttr(pinned[l])),
+        b.getNamedAttr("macs", b.getI64IntegerAttr(counts[l].macs)),
+        b.getNamedAttr("weights", b.getI64IntegerAttr(counts[l].numWeights))};
     if (targetDesc) {
       llvm::Expected<double> cy =
           model.cycles(counts[l], c.weightBits, c.actBits);
-      if (cy)
+      if (cy) {
         cycles += *cy;
-      else
+        // The layer's estimate and its two roofline terms.
+        entry.push_back(b.getNamedAttr("cycles", b.getF64FloatAttr(*cy)));
+        entry.push_back(b.getNamedAttr(
+            "compute_cycles",
+            b.getF64FloatAttr(model.computeCycles(counts[l], c.weightBits))));
+        entry.push_back(b.getNamedAttr(
+            "memory_cycles",
+            b.getF64FloatAttr(model.memoryCycles(counts[l], c.weightBits))));
+      } else {
         llvm::consumeError(cy.takeError());
+      }
     }
-    perLayer.push_back(b.getDictionaryAttr(
-        {b.getNamedAttr("name", b.getStringAttr(layerName(layers[l], l))),
-         b.getNamedAttr("weight_bits", b.getI64IntegerAttr(c.weightBits)),
-         b.getNamedAttr("act_bits", b.getI64IntegerAttr(c.actBits)),
-         b.getNamedAttr("pinned", b.getBoolAttr(pinned[l]))}));
+    perLayer.push_back(b.getDictionaryAttr(entry));
     llvm::errs() << "assign-precision: " << layerName(layers[l], l) << ": W"
                  << c.weightBits << "A" << c.actBits
                  << (pinned[l] ? " (pinned)" : "") << "\n";
