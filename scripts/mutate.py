@@ -175,11 +175,11 @@ MUTANTS = [
       "mean input patch uses the right pad for the left",
       ["lit:Transforms/mpq-calibrate-mean-patch.mlir", "lit:Transforms"]),
     # --- quantization (lib/Transforms/Quantize.cpp) -------------------------
-    M("qz-bias-corr-sign", "lib/Transforms/Quantize.cpp",
+    M("qz-bias-corr-sign", "lib/Quant/LayerQuantizer.cpp",
       "bias[r] += float(delta);", "bias[r] -= float(delta);",
       "bias correction with the wrong sign",
       ["lit:Transforms", "lit:mpq-compile"]),
-    M("qz-weight-wide", "lib/Transforms/Quantize.cpp",
+    M("qz-weight-wide", "lib/Quant/LayerQuantizer.cpp",
       "QuantRange r = QuantRange::get(bits, true, true);",
       "QuantRange r = QuantRange::get(bits, true, false);",
       "weights use the full (not narrow) signed range",
