@@ -221,27 +221,75 @@ FailureOr<SmallVector<Tensor>> Executor::run(func::FuncOp func,
   if (failed(verifyInputs(func, inputs)))
     return failure();
 
-  const FunctionPlan &plan = getPlan(func);
   Block &block = func.getBody().front();
-
-  // Value -> tensor. Tensors are owned by `owned` (intermediates),
-  // `constantResults` (cached constants) or the caller (inputs).
   llvm::DenseMap<Value, const Tensor *> env;
-  llvm::DenseMap<Value, std::unique_ptr<Tensor>> owned;
-  llvm::DenseSet<Value> constants;
   for (auto [arg, input] : llvm::zip(block.getArguments(), inputs)) {
     env[arg] = &input;
     if (observer)
       observer(arg, input);
   }
+  return execute(func, block.begin(), std::move(env), nullptr);
+}
+
+Operation *RunOverrides::getFirstAffectedOp(Block &block) const {
+  for (Operation &op : block) {
+    for (OpOperand &use : op.getOpOperands())
+      if (operands.count(&use) || operandTransforms.count(&use))
+        return &op;
+    for (Value r : op.getResults())
+      if (resultTransforms.count(r))
+        return &op;
+  }
+  return nullptr;
+}
+
+FailureOr<SmallVector<Tensor>> Executor::runFrom(func::FuncOp func,
+                                                 Operation *start,
+                                                 const ValueCache &liveIn,
+                                                 const RunOverrides &overrides) {
+  if (func.isExternal() || !func.getBody().hasOneBlock() ||
+      start->getBlock() != &func.getBody().front())
+    return func.emitError() << "mpq-run: cannot resume @" << func.getName()
+                            << " at an op outside its single block";
+  llvm::DenseMap<Value, const Tensor *> env;
+  for (const auto &[v, t] : liveIn)
+    env[v] = &t;
+  return execute(func, Block::iterator(start), std::move(env), &overrides);
+}
+
+FailureOr<SmallVector<Tensor>>
+Executor::execute(func::FuncOp func, Block::iterator begin,
+                  llvm::DenseMap<Value, const Tensor *> env,
+                  const RunOverrides *overrides) {
+  const FunctionPlan &plan = getPlan(func);
+  Block &block = func.getBody().front();
+
+  // Value -> tensor. Tensors are owned by `owned` (intermediates),
+  // `constantResults` (cached constants), the caller (inputs, live-in
+  // values) or `transformed` (overridden operands).
+  llvm::DenseMap<Value, std::unique_ptr<Tensor>> owned;
+  llvm::DenseSet<Value> constants;
+  SmallVector<std::unique_ptr<Tensor>, 2> transformed;
+  bool resumed = begin != block.begin();
 
   SmallVector<const Tensor *, 8> operands;
-  for (Operation &op : block) {
+  for (Operation &op : llvm::make_range(begin, block.end())) {
     // Gather the operands.
     operands.clear();
+    transformed.clear();
     bool allConstant = true;
     for (auto [i, v] : llvm::enumerate(op.getOperands())) {
       auto it = env.find(v);
+      if (it == env.end() && resumed) {
+        // A constant computed before the resume point.
+        Operation *def = v.getDefiningOp();
+        auto cached = def ? constantResults.find(def) : constantResults.end();
+        if (cached != constantResults.end()) {
+          env[v] = &(*cached->second)[cast<OpResult>(v).getResultNumber()];
+          constants.insert(v);
+          it = env.find(v);
+        }
+      }
       if (it == env.end())
         return op.emitError()
                << "mpq-run: operand #" << i
@@ -249,6 +297,21 @@ FailureOr<SmallVector<Tensor>> Executor::run(func::FuncOp func,
                   "enclosing regions are not supported)";
       operands.push_back(it->second);
       allConstant &= constants.contains(v);
+      if (!overrides)
+        continue;
+      OpOperand *use = &op.getOpOperand(i);
+      if (auto r = overrides->operands.find(use);
+          r != overrides->operands.end()) {
+        operands.back() = r->second;
+        allConstant = false;
+      }
+      if (auto t = overrides->operandTransforms.find(use);
+          t != overrides->operandTransforms.end()) {
+        transformed.push_back(
+            std::make_unique<Tensor>(t->second(*operands.back())));
+        operands.back() = transformed.back().get();
+        allConstant = false;
+      }
     }
 
     if (auto ret = llvm::dyn_cast<func::ReturnOp>(op)) {
@@ -267,7 +330,10 @@ FailureOr<SmallVector<Tensor>> Executor::run(func::FuncOp func,
 
     // Results of pure ops computed from constants only are computed once.
     bool cacheable =
-        allConstant && op.getNumRegions() == 0 && isMemoryEffectFree(&op);
+        allConstant && op.getNumRegions() == 0 && isMemoryEffectFree(&op) &&
+        !(overrides && llvm::any_of(op.getResults(), [&](Value r) {
+          return overrides->resultTransforms.count(r);
+        }));
     if (cacheable) {
       auto cached = constantResults.find(&op);
       if (cached != constantResults.end()) {
@@ -294,6 +360,13 @@ FailureOr<SmallVector<Tensor>> Executor::run(func::FuncOp func,
                           std::chrono::steady_clock::now() - start)
                           .count();
     }
+    if (overrides)
+      for (auto [i, r] : llvm::enumerate(op.getResults()))
+        if (auto t = overrides->resultTransforms.find(r);
+            t != overrides->resultTransforms.end()) {
+          t->second(results[i]);
+          cacheable = false;
+        }
     for (auto [i, r] : llvm::enumerate(op.getResults())) {
       std::string error;
       if (!tensorMatchesType(results[i], r.getType(), error))

@@ -4,6 +4,7 @@
 #include "mpq/Dialect/MPQ/IR/MPQInterfaces.h"
 #include "mpq/Dialect/MPQ/IR/MPQOps.h"
 #include "mpq/Executor/Executor.h"
+#include "mpq/Executor/SuffixEngine.h"
 #include "mpq/Quant/IntegerSemantics.h"
 #include "mpq/Quant/Quantizer.h"
 
@@ -61,29 +62,45 @@ LogicalResult FakeQuantEvaluator::init() {
            << "cross-entropy needs one label per sample: "
            << samples.getDimSize(0) << " samples, "
            << (labels ? labels->getNumElements() : 0) << " labels";
-  FailureOr<double> ref = run(module, /*reference=*/true);
+  // Resume points: where each layer's input is read (the layer, or the
+  // reshape in front of a fully connected layer).
+  std::vector<Operation *> points;
+  for (QuantizableLayerOpInterface layer : getQuantizableLayers(fn)) {
+    Operation *op = layer.getOperation();
+    Value x = layer.getLayerInput();
+    Operation *reader = op;
+    if (!llvm::is_contained(op->getOperands(), x))
+      reader = op->getOperand(0).getDefiningOp();
+    readers.push_back(reader);
+    points.push_back(reader);
+  }
+  FailureOr<std::unique_ptr<SuffixEngine>> e =
+      SuffixEngine::create(module, fn, samples, batchSize, points);
+  if (failed(e))
+    return failure();
+  engine = std::move(*e);
+  FailureOr<double> ref = run(RunOverrides(), /*reference=*/true);
   if (failed(ref))
     return failure();
   floatLoss = *ref;
   return success();
 }
 
-FailureOr<double> FakeQuantEvaluator::run(ModuleOp m, bool reference) {
-  Executor exec(m);
-  FailureOr<func::FuncOp> fn = exec.lookupFunction(entryName);
-  if (failed(fn))
-    return failure();
+FailureOr<double> FakeQuantEvaluator::run(const RunOverrides &overrides,
+                                          bool reference) {
   int64_t n = samples.getDimSize(0);
   double loss = 0;
   int64_t correct = 0;
   if (reference)
     referenceProbs.clear();
-  for (int64_t begin = 0; begin < n; begin += batchSize) {
-    int64_t end = std::min(n, begin + batchSize);
-    FailureOr<SmallVector<Tensor>> out =
-        exec.run(*fn, {samples.sliceDim0(begin, end)});
-    if (failed(out))
-      return failure();
+  auto consume = [&](int64_t chunk, ArrayRef<Tensor> outs) -> LogicalResult {
+    int64_t begin = engine->getChunkBegin(chunk);
+    int64_t end = chunk + 1 < engine->getNumChunks()
+                      ? engine->getChunkBegin(chunk + 1)
+                      : n;
+    const SmallVector<Tensor> *out = nullptr;
+    SmallVector<Tensor> holder(outs.begin(), outs.end());
+    out = &holder;
     if (out->empty() || (*out)[0].getKind() != ElementKind::F32 ||
         (*out)[0].getRank() < 1)
       return module.emitError() << "the loss needs a float output 0";
@@ -125,7 +142,10 @@ FailureOr<double> FakeQuantEvaluator::run(ModuleOp m, bool reference) {
         }
       }
     }
-  }
+    return success();
+  };
+  if (failed(engine->run(overrides, consume)))
+    return failure();
   lastAccuracy = labels ? double(correct) / double(n) : std::nan("");
   return loss / double(n);
 }
@@ -250,6 +270,23 @@ FakeQuantEvaluator::fakeQuant(unsigned layer, unsigned bits, unsigned actBits,
     for (size_t i = 0; i < f.bias.size(); ++i)
       f.bias[i] = 2.0f * d.bias[i] - f.bias[i];
   }
+  f.weightTensor = Tensor::fromValues<float>(weightTypes[layer].getShape(),
+                                             ArrayRef<float>(f.weights));
+  if (!f.bias.empty()) {
+    // The shape of the bias constant it replaces: a per-tensor [1] conv bias
+    // becomes [rows], a [1, N] fully connected bias stays [1, N].
+    SmallVector<int64_t> shape = {int64_t(f.bias.size())};
+    QuantizableLayerOpInterface l =
+        cast<QuantizableLayerOpInterface>(d.op);
+    if (Value old = l.getLayerBias()) {
+      auto t = cast<RankedTensorType>(old.getType());
+      if (t.getNumElements() == int64_t(f.bias.size()))
+        shape.assign(t.getShape().begin(), t.getShape().end());
+      else if (t.getRank() == 2)
+        shape = {1, int64_t(f.bias.size())};
+    }
+    f.biasTensor = Tensor::fromValues<float>(shape, ArrayRef<float>(f.bias));
+  }
   return &(fqCache[key] = std::move(f));
 }
 
@@ -272,56 +309,26 @@ FailureOr<double> FakeQuantEvaluator::evaluate(
 
 FailureOr<double> FakeQuantEvaluator::evaluateWith(
     ArrayRef<LayerOverride> overrides,
-    const std::map<unsigned, DenseElementsAttr> &replaced) {
+    const std::map<unsigned, std::vector<float>> &replaced) {
   ++numEvaluations;
-  OwningOpRef<ModuleOp> clone(module.clone());
-  func::FuncOp fn = clone->lookupSymbol<func::FuncOp>(entryName);
+  func::FuncOp fn = module.lookupSymbol<func::FuncOp>(entryName);
   SmallVector<QuantizableLayerOpInterface> layers = getQuantizableLayers(fn);
-  OpBuilder b(clone->getContext());
-  auto setWeight = [&](QuantizableLayerOpInterface layer,
-                       DenseElementsAttr values) {
+  RunOverrides ro;
+  // Tensors the overrides point to, alive for this evaluation.
+  std::vector<std::unique_ptr<Tensor>> owned;
+  auto weightOperand = [&](QuantizableLayerOpInterface layer) {
     Operation *op = layer.getOperation();
-    b.setInsertionPoint(op);
-    auto c = tosa::ConstOp::create(b, op->getLoc(), values.getType(), values);
-    // The weight constant may be shared: replace only this layer's use.
-    Value old = layer.getLayerWeight();
-    op->replaceUsesOfWith(old, c);
+    Value w = layer.getLayerWeight();
+    for (OpOperand &use : op->getOpOperands())
+      if (use.get() == w)
+        return &use;
+    llvm_unreachable("a layer reads its weight");
   };
-  // A corrected bias replaces the layer's bias constant (a fully connected
-  // layer without a bias add gets one).
-  auto setBias = [&](unsigned idx, QuantizableLayerOpInterface layer,
-                     ArrayRef<float> bias) {
-    Operation *op = layer.getOperation();
-    auto type = RankedTensorType::get({int64_t(bias.size())},
-                                      b.getF32Type());
-    if (Value old = layer.getLayerBias()) {
-      auto oldType = cast<RankedTensorType>(old.getType());
-      if (oldType.getNumElements() == int64_t(bias.size()))
-        type = RankedTensorType::get(oldType.getShape(), b.getF32Type());
-      else if (oldType.getRank() == 2)
-        type = RankedTensorType::get({1, int64_t(bias.size())},
-                                     b.getF32Type());
-      Operation *user = isa<tosa::MatMulOp>(op)
-                            ? layer.getLayerOutput().getDefiningOp()
-                            : op;
-      b.setInsertionPoint(user);
-      auto c = tosa::ConstOp::create(
-          b, op->getLoc(), type, DenseElementsAttr::get(type, bias));
-      user->replaceUsesOfWith(old, c);
-      return;
-    }
-    Value out = layer.getLayerOutput();
-    b.setInsertionPointAfterValue(out);
-    auto outType = cast<RankedTensorType>(out.getType());
-    type = RankedTensorType::get({1, int64_t(bias.size())}, b.getF32Type());
-    auto c = tosa::ConstOp::create(b, op->getLoc(), type,
-                                   DenseElementsAttr::get(type, bias));
-    auto add = tosa::AddOp::create(b, op->getLoc(), outType, out, c);
-    out.replaceAllUsesExcept(add, add);
-    (void)idx;
-  };
-  for (auto &[idx, values] : replaced)
-    setWeight(layers[idx], values);
+  for (auto &[idx, values] : replaced) {
+    owned.push_back(std::make_unique<Tensor>(Tensor::fromValues<float>(
+        weightTypes[idx].getShape(), ArrayRef<float>(values))));
+    ro.operands[weightOperand(layers[idx])] = owned.back().get();
+  }
   for (const LayerOverride &o : overrides) {
     if (o.layer >= layers.size())
       return module.emitError() << "layer " << o.layer << " does not exist ("
@@ -329,15 +336,31 @@ FailureOr<double> FakeQuantEvaluator::evaluateWith(
     QuantizableLayerOpInterface layer = layers[o.layer];
     Operation *op = layer.getOperation();
     if (o.weightBits) {
-      FailureOr<const FakeQuantLayer *> fq =
-          fakeQuant(o.layer, o.weightBits, o.actBits ? o.actBits : 8,
-                    o.mirror);
+      FailureOr<const FakeQuantLayer *> fq = fakeQuant(
+          o.layer, o.weightBits, o.actBits ? o.actBits : 8, o.mirror);
       if (failed(fq))
         return failure();
-      setWeight(layer, DenseElementsAttr::get(weightTypes[o.layer],
-                                              ArrayRef<float>((*fq)->weights)));
-      if (!(*fq)->bias.empty())
-        setBias(o.layer, layer, (*fq)->bias);
+      ro.operands[weightOperand(layer)] = &(*fq)->weightTensor;
+      if (!(*fq)->bias.empty()) {
+        // A corrected bias replaces the layer's bias constant; a fully
+        // connected layer without a bias add gets it added to its output.
+        if (Value old = layer.getLayerBias()) {
+          Operation *user = isa<tosa::MatMulOp>(op)
+                                ? layer.getLayerOutput().getDefiningOp()
+                                : op;
+          for (OpOperand &use : user->getOpOperands())
+            if (use.get() == old)
+              ro.operands[&use] = &(*fq)->biasTensor;
+        } else {
+          const std::vector<float> &bias = (*fq)->bias;
+          ro.resultTransforms[layer.getLayerOutput()] = [&bias](Tensor &t) {
+            float *y = t.getData<float>();
+            int64_t n = int64_t(bias.size());
+            for (int64_t i = 0; i < t.getNumElements(); ++i)
+              y[i] = y[i] + bias[i % n];
+          };
+        }
+      }
     }
     if (!o.actBits)
       continue;
@@ -347,33 +370,37 @@ FailureOr<double> FakeQuantEvaluator::evaluateWith(
       return op->emitError() << "the input of this layer has no calibration "
                                 "statistics (mpq.calib); run --mpq-calibrate "
                                 "first";
+    QuantRange range = QuantRange::get(o.actBits, true, false);
     AffineQuant q = rangeQuant(calib.getLoFor(o.actBits),
-                               calib.getHiFor(o.actBits),
-                               QuantRange::get(o.actBits, true, false),
+                               calib.getHiFor(o.actBits), range,
                                /*symmetric=*/false);
-    auto params = QuantParamsAttr::get(
-        b.getContext(), o.actBits, /*is_signed=*/true, /*narrow=*/false,
-        b.getDenseF64ArrayAttr({q.scale}),
-        b.getDenseI64ArrayAttr({q.zeroPoint}), -1, DenseI32ArrayAttr());
-    // The op that reads x: the layer itself, or the reshape in front of a
-    // fully connected layer.
-    Operation *reader = op;
-    if (!llvm::is_contained(op->getOperands(), x))
-      reader = op->getOperand(0).getDefiningOp();
-    b.setInsertionPoint(reader);
-    auto xt = cast<RankedTensorType>(x.getType());
-    Value codes = QuantizeOp::create(
-        b, op->getLoc(), RankedTensorType::get(xt.getShape(), b.getI8Type()),
-        x, params);
-    Value fq = DequantizeOp::create(b, op->getLoc(), xt, codes, params);
-    if (o.mirror) {
-      // x - (fq - x) = 2x - fq.
-      Value twice = tosa::AddOp::create(b, op->getLoc(), xt, x, x);
-      fq = tosa::SubOp::create(b, op->getLoc(), xt, twice, fq);
-    }
-    reader->replaceUsesOfWith(x, fq);
+    // mpq.quantize then mpq.dequantize (and 2x - fq for the mirror), as the
+    // executor runs them.
+    Operation *reader = readers[o.layer];
+    bool mirror = o.mirror;
+    auto fakeQuantInput = [q, range, mirror](const Tensor &in) {
+      Tensor out = in;
+      float inv = float(1.0 / q.scale), scale = float(q.scale);
+      int32_t zp = int32_t(q.zeroPoint);
+      const float *src = in.getData<float>();
+      float *dst = out.getData<float>();
+      for (int64_t i = 0, n = in.getNumElements(); i < n; ++i) {
+        int32_t c = quantizeFloat(src[i], inv, zp, int32_t(range.qmin),
+                                  int32_t(range.qmax));
+        float fq = dequantize(c, scale, zp);
+        if (mirror) {
+          float twice = src[i] + src[i];
+          fq = twice - fq;
+        }
+        dst[i] = fq;
+      }
+      return out;
+    };
+    for (OpOperand &use : reader->getOpOperands())
+      if (use.get() == x)
+        ro.operandTransforms[&use] = fakeQuantInput;
   }
-  return run(*clone, /*reference=*/false);
+  return run(ro, /*reference=*/false);
 }
 
 FailureOr<double> FakeQuantEvaluator::evaluateWeightProbe(unsigned layer,
@@ -383,8 +410,7 @@ FailureOr<double> FakeQuantEvaluator::evaluateWeightProbe(unsigned layer,
   std::vector<float> w = weights[layer];
   for (float &x : w)
     x += float((rng() & 1) ? h : -h);
-  auto attr = DenseElementsAttr::get(weightTypes[layer], ArrayRef<float>(w));
-  return evaluateWith({}, {{layer, attr}});
+  return evaluateWith({}, {{layer, std::move(w)}});
 }
 
 double FakeQuantEvaluator::getWeightRMS(unsigned layer) const {

@@ -138,6 +138,29 @@ void registerMPQOpHandlers(OpHandlerRegistry &registry);
 /// Executor::setObserver).
 using ValueObserver = std::function<void(mlir::Value, const Tensor &)>;
 
+/// What a run changes without touching the IR (Executor::runFrom): a
+/// precision search evaluates many variants of one module this way.
+struct RunOverrides {
+  /// A tensor an op reads instead of an operand's value (e.g. a layer's
+  /// replaced weights), keyed by the operand.
+  llvm::DenseMap<mlir::OpOperand *, const Tensor *> operands;
+  /// A function applied to an operand's value before its op reads it (e.g.
+  /// fake-quantizing a layer's input).
+  llvm::DenseMap<mlir::OpOperand *, std::function<Tensor(const Tensor &)>>
+      operandTransforms;
+  /// A function applied to a result right after its op computed it.
+  llvm::DenseMap<mlir::Value, std::function<void(Tensor &)>> resultTransforms;
+  bool empty() const {
+    return operands.empty() && operandTransforms.empty() &&
+           resultTransforms.empty();
+  }
+  /// The first op of `block` these overrides touch (null if none).
+  mlir::Operation *getFirstAffectedOp(mlir::Block &block) const;
+};
+
+/// Values of a function computed earlier, from which a run can resume.
+using ValueCache = llvm::DenseMap<mlir::Value, Tensor>;
+
 /// Interprets functions of one module. Ops are executed in order, keeping
 /// a map from SSA value to tensor; shapes come from the actual inputs (result
 /// types may contain `?`), and every result is checked against its declared
@@ -194,9 +217,24 @@ public:
   mlir::FailureOr<llvm::SmallVector<Tensor>> run(llvm::StringRef entry,
                                                  llvm::ArrayRef<Tensor> inputs);
 
+  /// Runs the ops of `func` from `start` (an op of its body) to the return,
+  /// with `overrides` applied. A value defined before `start` is read from
+  /// `liveIn`, else from the constants this executor cached in an earlier
+  /// run; any other is an error. Changing the layers after `start` thus
+  /// costs the share of the function after it.
+  mlir::FailureOr<llvm::SmallVector<Tensor>>
+  runFrom(mlir::func::FuncOp func, mlir::Operation *start,
+          const ValueCache &liveIn,
+          const RunOverrides &overrides = RunOverrides());
+
 private:
   struct FunctionPlan;
   const FunctionPlan &getPlan(mlir::func::FuncOp func);
+  /// The interpreter loop from `begin`; `env` holds the values available.
+  mlir::FailureOr<llvm::SmallVector<Tensor>>
+  execute(mlir::func::FuncOp func, mlir::Block::iterator begin,
+          llvm::DenseMap<mlir::Value, const Tensor *> env,
+          const RunOverrides *overrides);
 
   mlir::ModuleOp module;
   const OpHandlerRegistry &registry;

@@ -11,6 +11,7 @@
 #ifndef MPQ_PRECISION_LOSSEVALUATOR_H
 #define MPQ_PRECISION_LOSSEVALUATOR_H
 
+#include "mpq/Executor/SuffixEngine.h"
 #include "mpq/Executor/Tensor.h"
 #include "mpq/Transforms/LayerData.h"
 
@@ -58,12 +59,14 @@ enum class LossKind {
   KL,
 };
 
-/// The first implementation: for every evaluation it clones the float
-/// module, replaces the overridden layers' weights and biases by their
-/// fake-quantized values and routes their inputs through
+/// Fake quantization on the suffix engine (mpq/Executor/SuffixEngine.h):
+/// an evaluation replaces the overridden layers' weights and biases by
+/// their fake-quantized values and fake-quantizes their inputs as
 /// mpq.quantize/mpq.dequantize at the calibrated clip range of that width
-/// (#mpq.calibration, so --mpq-calibrate must have run), then runs the
-/// reference executor over the samples. The weights are what
+/// would (#mpq.calibration, so --mpq-calibrate must have run), without
+/// touching the IR, and re-runs the samples from the first changed layer
+/// on, from cached float activations. The losses are bit-identical to
+/// cloning the module and running it whole. The weights are what
 /// mpq::quantizeLayer returns for the layer with the given quantizer
 /// options, the same call --mpq-quantize makes; measured rounding (GPTQ,
 /// auto) uses the layer's input statistics on the sensitivity samples with
@@ -105,15 +108,18 @@ private:
   /// Fake-quantized weights (in the layer's weight layout) and bias.
   struct FakeQuantLayer {
     std::vector<float> weights, bias;
+    Tensor weightTensor, biasTensor;
   };
   mlir::LogicalResult init();
-  /// Runs `module` and returns the loss against the labels or the float
-  /// reference; sets lastAccuracy.
-  mlir::FailureOr<double> run(mlir::ModuleOp module, bool reference);
-  /// Applies `overrides` plus optional replacement weights to a clone.
+  /// Runs the samples with `overrides` (on the suffix engine) and returns
+  /// the loss against the labels or the float reference; sets
+  /// lastAccuracy.
+  mlir::FailureOr<double> run(const RunOverrides &overrides, bool reference);
+  /// Applies `overrides` plus optional replacement weights (in the layer's
+  /// weight layout).
   mlir::FailureOr<double>
   evaluateWith(llvm::ArrayRef<LayerOverride> overrides,
-               const std::map<unsigned, mlir::DenseElementsAttr> &replaced);
+               const std::map<unsigned, std::vector<float>> &replaced);
   mlir::FailureOr<const FakeQuantLayer *>
   fakeQuant(unsigned layer, unsigned bits, unsigned actBits, bool mirror);
   /// Input statistics of every layer with its input quantized at `actBits`
@@ -138,6 +144,10 @@ private:
   std::map<std::tuple<unsigned, unsigned, unsigned, bool>, FakeQuantLayer>
       fqCache;
   std::map<unsigned, std::vector<LayerInputStats>> statsCache;
+  /// Runs only what an evaluation changes; the op reading each layer's
+  /// input (its resume point).
+  std::unique_ptr<SuffixEngine> engine;
+  std::vector<mlir::Operation *> readers;
   /// Softmax of the float model's output 0, per sample (KL reference).
   std::vector<double> referenceProbs;
   double floatLoss = 0;
