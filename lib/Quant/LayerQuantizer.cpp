@@ -196,8 +196,20 @@ void gptqCodes(const LayerQuantProblem &p, int64_t k,
           p.channelBits.empty() ? p.weightBits : unsigned(p.channelBits[r]),
           true, true));
     }
-    gptqRound(p.weights.slice(g * og * k, og * k), k, p.stats->h[g], s, ranges,
-              llvm::MutableArrayRef<int8_t>(codes).slice(g * og * k, og * k));
+    const LayerInputStats &st = *p.stats;
+    if (st.factored.size() != size_t(p.groups)) {
+      st.factored.assign(p.groups, false);
+      st.gptqFactors.assign(p.groups, {});
+    }
+    if (!st.factored[g]) {
+      st.gptqFactors[g] = gptqFactor(st.h[g], k);
+      st.factored[g] = true;
+    }
+    if (st.gptqFactors[g].empty())
+      continue; // not positive definite: nearest codes stay
+    gptqRoundWithFactor(
+        p.weights.slice(g * og * k, og * k), k, st.gptqFactors[g], s, ranges,
+        llvm::MutableArrayRef<int8_t>(codes).slice(g * og * k, og * k));
   }
 }
 

@@ -206,21 +206,16 @@ static bool reverseCholesky(std::vector<double> &a, int64_t n) {
   return true;
 }
 
-bool mpq::gptqRound(llvm::ArrayRef<float> w, int64_t k,
-                    llvm::ArrayRef<double> h, llvm::ArrayRef<double> scales,
-                    llvm::ArrayRef<QuantRange> ranges,
-                    llvm::MutableArrayRef<int8_t> codes, double damp) {
-  int64_t rows = k ? int64_t(w.size()) / k : 0;
-  if (!rows || int64_t(h.size()) != k * k ||
-      int64_t(scales.size()) != rows || int64_t(ranges.size()) != rows ||
-      codes.size() != w.size())
-    return false;
+std::vector<double> mpq::gptqFactor(llvm::ArrayRef<double> h, int64_t k,
+                                    double damp) {
+  if (k <= 0 || int64_t(h.size()) != k * k)
+    return {};
   double meanDiag = 0.0;
   for (int64_t i = 0; i < k; ++i)
     meanDiag += h[i * k + i];
   meanDiag /= double(k);
   if (!(meanDiag > 0.0))
-    return false;
+    return {};
   // U with H^-1 = U^T U, U upper: H = V V^T (V upper) gives U = V^-1. GPTQ
   // rounds column i, then moves the remaining columns by -err_i U[i, j>i] /
   // U[i, i], which is the least-squares compensation under H.
@@ -234,7 +229,7 @@ bool mpq::gptqRound(llvm::ArrayRef<float> w, int64_t k,
     ok = reverseCholesky(u, k);
   }
   if (!ok)
-    return false;
+    return {};
   // Invert V (upper triangular) in place, row by row from the bottom:
   // row i of V^-1 needs only the rows below it.
   std::vector<double> inv(k * k, 0.0);
@@ -254,6 +249,19 @@ bool mpq::gptqRound(llvm::ArrayRef<float> w, int64_t k,
     for (int64_t c = i + 1; c < k; ++c)
       ri[c] *= ri[i];
   }
+  return inv;
+}
+
+bool mpq::gptqRoundWithFactor(llvm::ArrayRef<float> w, int64_t k,
+                              llvm::ArrayRef<double> inv,
+                              llvm::ArrayRef<double> scales,
+                              llvm::ArrayRef<QuantRange> ranges,
+                              llvm::MutableArrayRef<int8_t> codes) {
+  int64_t rows = k ? int64_t(w.size()) / k : 0;
+  if (!rows || int64_t(inv.size()) != k * k ||
+      int64_t(scales.size()) != rows || int64_t(ranges.size()) != rows ||
+      codes.size() != w.size())
+    return false;
   std::vector<double> row(k);
   for (int64_t r = 0; r < rows; ++r) {
     for (int64_t i = 0; i < k; ++i)
@@ -271,6 +279,21 @@ bool mpq::gptqRound(llvm::ArrayRef<float> w, int64_t k,
     }
   }
   return true;
+}
+
+bool mpq::gptqRound(llvm::ArrayRef<float> w, int64_t k,
+                    llvm::ArrayRef<double> h, llvm::ArrayRef<double> scales,
+                    llvm::ArrayRef<QuantRange> ranges,
+                    llvm::MutableArrayRef<int8_t> codes, double damp) {
+  int64_t rows = k ? int64_t(w.size()) / k : 0;
+  if (!rows || int64_t(h.size()) != k * k ||
+      int64_t(scales.size()) != rows || int64_t(ranges.size()) != rows ||
+      codes.size() != w.size())
+    return false;
+  std::vector<double> inv = gptqFactor(h, k, damp);
+  if (inv.empty())
+    return false;
+  return gptqRoundWithFactor(w, k, inv, scales, ranges, codes);
 }
 
 double mpq::outputError(llvm::ArrayRef<float> w, int64_t k,

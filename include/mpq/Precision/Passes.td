@@ -114,4 +114,29 @@ def AssignPrecisionPass : Pass<"assign-precision", "mlir::ModuleOp"> {
   let dependentDialects = ["::mpq::MPQDialect", "::mlir::tosa::TosaDialect"];
 }
 
+def MPQBenchEvaluatorPass : Pass<"mpq-bench-evaluator", "mlir::ModuleOp"> {
+  let summary = "Time the precision search's loss evaluations";
+  let description = [{
+    Builds the loss evaluator --assign-precision uses (suffix engine,
+    round-to-nearest layers) on `samples` samples of `data` and reports on
+    stderr the evaluations per second of a change to the first layer (a
+    whole-network run) and to the last layer (only the end of the network
+    re-runs). Needs --mpq-calibrate first; leaves the module unchanged.
+    benchmarks/precision/engine.py runs it on the bundled models.
+  }];
+  let options = [
+    Option<"data", "data", "std::string", "\"\"",
+           "samples (.npy, first dimension = sample)">,
+    Option<"samples", "samples", "int64_t", "1024",
+           "number of samples (the first ones)">,
+    Option<"batchSize", "batch-size", "int64_t", "256",
+           "samples per executor run">,
+    Option<"seconds", "seconds", "double", "2",
+           "minimum measuring time per figure">,
+    Option<"entry", "entry", "std::string", "\"main\"",
+           "function evaluated">
+  ];
+  let dependentDialects = ["::mpq::MPQDialect", "::mlir::tosa::TosaDialect"];
+}
+
 #endif // MPQ_PRECISION_PASSES_TD

@@ -58,6 +58,11 @@ struct LayerInputStats {
   /// Per group: sampled patches, [n, k] row-major; the float patch is the
   /// float model's input, the quantized one what the quantized layer reads.
   std::vector<std::vector<float>> floatPatches, quantPatches;
+  /// Per group, GPTQ's factor of H (gptqFactor), computed on first use
+  /// (`factored`) and shared by every width quantized against these
+  /// statistics.
+  mutable std::vector<std::vector<double>> gptqFactors;
+  mutable std::vector<bool> factored;
   /// Whether H and E[x] are usable (k and groups match).
   bool hasMoments(int64_t k, int64_t groups) const {
     return this->k == k && int64_t(h.size()) == groups && count > 0;

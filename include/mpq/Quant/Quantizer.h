@@ -70,6 +70,20 @@ bool gptqRound(llvm::ArrayRef<float> w, int64_t k, llvm::ArrayRef<double> h,
                llvm::ArrayRef<double> scales, llvm::ArrayRef<QuantRange> ranges,
                llvm::MutableArrayRef<int8_t> codes, double damp = 0.01);
 
+/// The factor gptqRound rounds with: U upper triangular with
+/// (H + damping)^-1 = U^T U ([k, k], row-major); empty if H is not positive
+/// definite even after damping. It depends on H only, so layers quantized
+/// at several widths against the same input factor once.
+std::vector<double> gptqFactor(llvm::ArrayRef<double> h, int64_t k,
+                               double damp = 0.01);
+
+/// gptqRound with a factor from gptqFactor.
+bool gptqRoundWithFactor(llvm::ArrayRef<float> w, int64_t k,
+                         llvm::ArrayRef<double> factor,
+                         llvm::ArrayRef<double> scales,
+                         llvm::ArrayRef<QuantRange> ranges,
+                         llvm::MutableArrayRef<int8_t> codes);
+
 /// The output error sum_rows (w - s c)^T H (w - s c) of `codes` (as in
 /// gptqRound, without damping).
 double outputError(llvm::ArrayRef<float> w, int64_t k,
