@@ -694,7 +694,7 @@ template <Unary K> static float applyUnary(float x) {
   else if constexpr (K == Unary::Exp)
     return mpq::expFloat(x); // the one definition generated code shares
   else if constexpr (K == Unary::Log)
-    return std::log(x);
+    return mpq::logFloat(x); // the one definition generated code shares
   else if constexpr (K == Unary::Reciprocal)
     return 1.0f / x;
   else if constexpr (K == Unary::Abs)

@@ -161,6 +161,52 @@ float mpq::expFloat(float x) {
   return y * powerOfTwo(k2);
 }
 
+float mpq::logFloat(float x) {
+  if (std::isnan(x))
+    return x;
+  if (x == 0.0f)
+    return -std::numeric_limits<float>::infinity();
+  if (x < 0.0f)
+    return std::numeric_limits<float>::quiet_NaN();
+  if (x == std::numeric_limits<float>::infinity())
+    return x;
+  int32_t e = 0;
+  if (x < std::numeric_limits<float>::min()) { // subnormal: scale by 2^23
+    x = x * 8388608.0f;
+    e = -23;
+  }
+  uint32_t bits;
+  std::memcpy(&bits, &x, sizeof bits);
+  e += int32_t(bits >> 23) - 126;
+  bits = (bits & 0x007fffffu) | 0x3f000000u; // m in [0.5, 1)
+  float m;
+  std::memcpy(&m, &bits, sizeof m);
+  float f;
+  if (m < LogConstants::kSqrtHalf) {
+    e = e - 1;
+    f = m + m;
+    f = f - 1.0f;
+  } else {
+    f = m - 1.0f;
+  }
+  float z = f * f;
+  float p = LogConstants::kPoly[0];
+  for (int i = 1; i < 9; ++i) {
+    float pf = p * f;
+    p = pf + LogConstants::kPoly[i];
+  }
+  float fz = f * z;
+  float y = fz * p;
+  float ef = float(e);
+  float lo = ef * LogConstants::kLn2Lo;
+  y = y + lo;
+  float hz = 0.5f * z;
+  y = y - hz;
+  float r = f + y;
+  float hi = ef * LogConstants::kLn2Hi;
+  return r + hi;
+}
+
 float mpq::powFloat(float x, float y) {
   if (y != 0.5f)
     return std::pow(x, y);

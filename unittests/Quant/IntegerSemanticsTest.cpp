@@ -143,6 +143,29 @@ TEST(IntegerSemantics, ExpIsWithinTwoUlp) {
   EXPECT_NEAR(expFloat(-100.0f), float(std::exp(-100.0)), 1e-44);
 }
 
+TEST(IntegerSemantics, LogIsWithinTwoUlp) {
+  std::mt19937 rng(5);
+  std::uniform_int_distribution<uint32_t> dist(1, 0x7f7fffffu);
+  int64_t worst = 0;
+  for (int i = 0; i < 1000000; ++i) {
+    uint32_t u = dist(rng); // every positive finite float, subnormals too
+    float x;
+    std::memcpy(&x, &u, 4);
+    worst = std::max(worst, ulpDistance(logFloat(x), float(std::log(double(x)))));
+  }
+  for (float x : {1.0f, 2.0f, 0.5f, 0.70710677f, 0.7071068f, 1.4142135f,
+                  10.0f, 1.0e-45f, 3.4e38f})
+    worst = std::max(worst, ulpDistance(logFloat(x), float(std::log(double(x)))));
+  EXPECT_LE(worst, 2);
+  EXPECT_EQ(logFloat(1.0f), 0.0f);
+  EXPECT_EQ(logFloat(0.0f), -INFINITY);
+  EXPECT_EQ(logFloat(-0.0f), -INFINITY);
+  EXPECT_EQ(logFloat(INFINITY), INFINITY);
+  EXPECT_TRUE(std::isnan(logFloat(NAN)));
+  float nan = logFloat(-1.0f), want = std::numeric_limits<float>::quiet_NaN();
+  EXPECT_EQ(std::memcmp(&nan, &want, 4), 0);
+}
+
 TEST(IntegerSemantics, PowOfOneHalfIsTheSquareRoot) {
   auto bits = [](float f) {
     uint32_t u;

@@ -95,6 +95,26 @@ int32_t requantizeTerms(const int32_t *accs,
 /// returns NaN, x > 88.7228394 returns +inf, x < -103.972084 returns 0.
 /// Within 2 ulp of the correctly rounded exp (unit-tested).
 float expFloat(float x);
+/// log(x) in float32, defined once for mpq-run (tosa.log) and generated
+/// code, like expFloat: x = 2^e * m with m in [sqrt(1/2), sqrt(2)) read from
+/// the bits (subnormals scaled by 2^23 first), f = m - 1, and
+///   log x = f - f^2/2 + f^3 P(f) + e ln2
+/// with the degree-8 Cephes polynomial P and ln2 split in two float
+/// constants; every step one float32 operation in the order of the
+/// definition, none fused. NaN returns NaN, +inf returns +inf, +-0 returns
+/// -inf, x < 0 returns the positive quiet NaN. Within 2 ulp of the correctly
+/// rounded log (unit-tested).
+float logFloat(float x);
+struct LogConstants {
+  static constexpr float kSqrtHalf = 0.707106781186547524f;
+  static constexpr float kLn2Hi = 0.693359375f;
+  static constexpr float kLn2Lo = -2.12194440e-4f;
+  static constexpr float kPoly[9] = {
+      7.0376836292e-2f,  -1.1514610310e-1f, 1.1676998740e-1f,
+      -1.2420140846e-1f, 1.4249322787e-1f,  -1.6668057665e-1f,
+      2.0000714765e-1f,  -2.4999993993e-1f, 3.3333331174e-1f};
+};
+
 /// x^y in float32 as mpq-run computes tosa.pow. An exponent of 0.5 (ONNX
 /// Sqrt is imported as Pow(x, 0.5)) is the correctly rounded square root,
 /// with pow's special cases: pow(+-0, 0.5) = +0 and pow(-inf, 0.5) = +inf,

@@ -50,6 +50,60 @@ static Value emitExpFloat(ImplicitLocOpBuilder &b, Value x) {
   return arith::SelectOp::create(b, nan, x, y);
 }
 
+/// mpq::logFloat, operation for operation (see IntegerSemantics.h); the
+/// special cases are selected at the end.
+static Value emitLogFloat(ImplicitLocOpBuilder &b, Value x) {
+  Type f32 = b.getF32Type(), i32 = b.getI32Type();
+  auto fc = [&](float v) -> Value {
+    return arith::ConstantOp::create(b, f32, b.getF32FloatAttr(v));
+  };
+  auto cmp = [&](arith::CmpFPredicate p, Value a, Value c) -> Value {
+    return arith::CmpFOp::create(b, p, a, c);
+  };
+  using C = LogConstants;
+  float inf = std::numeric_limits<float>::infinity();
+  Value sub = cmp(arith::CmpFPredicate::OLT, x,
+                  fc(std::numeric_limits<float>::min()));
+  Value xs = arith::SelectOp::create(
+      b, sub, arith::MulFOp::create(b, x, fc(8388608.0f)), x);
+  Value e0 = arith::SelectOp::create(b, sub, cst(b, i32, -23), cst(b, i32, 0));
+  Value bits = arith::BitcastOp::create(b, i32, xs);
+  Value e = arith::AddIOp::create(
+      b, e0,
+      arith::SubIOp::create(b, arith::ShRUIOp::create(b, bits, cst(b, i32, 23)),
+                            cst(b, i32, 126)));
+  Value mBits = arith::OrIOp::create(
+      b, arith::AndIOp::create(b, bits, cst(b, i32, 0x007fffff)),
+      cst(b, i32, 0x3f000000));
+  Value m = arith::BitcastOp::create(b, f32, mBits);
+  Value small = cmp(arith::CmpFPredicate::OLT, m, fc(C::kSqrtHalf));
+  e = arith::SelectOp::create(b, small,
+                              arith::SubIOp::create(b, e, cst(b, i32, 1)), e);
+  Value f = arith::SelectOp::create(
+      b, small,
+      arith::SubFOp::create(b, arith::AddFOp::create(b, m, m), fc(1.0f)),
+      arith::SubFOp::create(b, m, fc(1.0f)));
+  Value z = arith::MulFOp::create(b, f, f);
+  Value p = fc(C::kPoly[0]);
+  for (int i = 1; i < 9; ++i)
+    p = arith::AddFOp::create(b, arith::MulFOp::create(b, p, f),
+                              fc(C::kPoly[i]));
+  Value y = arith::MulFOp::create(b, arith::MulFOp::create(b, f, z), p);
+  Value ef = arith::SIToFPOp::create(b, f32, e);
+  y = arith::AddFOp::create(b, y, arith::MulFOp::create(b, ef, fc(C::kLn2Lo)));
+  y = arith::SubFOp::create(b, y, arith::MulFOp::create(b, fc(0.5f), z));
+  Value r = arith::AddFOp::create(b, f, y);
+  r = arith::AddFOp::create(b, r, arith::MulFOp::create(b, ef, fc(C::kLn2Hi)));
+  r = arith::SelectOp::create(b, cmp(arith::CmpFPredicate::OEQ, x, fc(inf)),
+                              fc(inf), r);
+  r = arith::SelectOp::create(b, cmp(arith::CmpFPredicate::OLT, x, fc(0.0f)),
+                              fc(std::numeric_limits<float>::quiet_NaN()), r);
+  r = arith::SelectOp::create(b, cmp(arith::CmpFPredicate::OEQ, x, fc(0.0f)),
+                              fc(-inf), r);
+  return arith::SelectOp::create(b, cmp(arith::CmpFPredicate::UNO, x, x), x,
+                                 r);
+}
+
 /// The executor's propagatingMax for floats: NaN if either is NaN, else
 /// a > b ? a : b (so max(-0, +0) is the second operand, as there).
 static Value floatMax(ImplicitLocOpBuilder &b, Value a, Value c) {
@@ -219,6 +273,8 @@ LogicalResult Lowering::emitFloatUnary(Operation *op, ImplicitLocOpBuilder &b) {
     Value r;
     if (isa<tosa::ExpOp>(op))
       r = emitExpFloat(b, x);
+    else if (isa<tosa::LogOp>(op))
+      r = emitLogFloat(b, x);
     else if (isa<tosa::ReciprocalOp>(op))
       r = arith::DivFOp::create(b, one, x);
     else if (isa<tosa::SigmoidOp>(op)) // 1 / (1 + expFloat(-x))

@@ -478,8 +478,9 @@ LogicalResult Lowering::emit(Operation *op, ImplicitLocOpBuilder &b) {
     return emitFloatBinary(op, b);
   if (auto o = dyn_cast<tosa::SelectOp>(op); o && isF32(op->getResult(0)))
     return emitFloatSelect(o, b);
-  if (isa<tosa::ExpOp, tosa::ReciprocalOp, tosa::SigmoidOp, tosa::AbsOp,
-          tosa::NegateOp, tosa::FloorOp, tosa::CeilOp, tosa::RsqrtOp>(op) &&
+  if (isa<tosa::ExpOp, tosa::LogOp, tosa::ReciprocalOp, tosa::SigmoidOp,
+          tosa::AbsOp, tosa::NegateOp, tosa::FloorOp, tosa::CeilOp,
+          tosa::RsqrtOp>(op) &&
       isF32(op->getResult(0)))
     return emitFloatUnary(op, b);
   if (isa<tosa::ReduceMaxOp, tosa::ReduceMinOp, tosa::ReduceSumOp>(op) &&
@@ -492,11 +493,10 @@ LogicalResult Lowering::emit(Operation *op, ImplicitLocOpBuilder &b) {
   return op->emitOpError("is not supported by code generation (supported: "
                          "mpq quantized ops, TOSA data movement on codes, "
                          "and float add/sub/mul/maximum/minimum/compare/"
-                         "select/clamp/pad/exp/sigmoid/reciprocal/rsqrt/abs/"
-                         "negate/floor/ceil/reduce_max/reduce_min/"
-                         "reduce_sum/max_pool2d/avg_pool2d, pow with "
-                         "exponent 0.5; see "
-                         "docs/codegen.md)");
+                         "select/clamp/pad/exp/log/sigmoid/reciprocal/"
+                         "rsqrt/abs/negate/floor/ceil/reduce_max/"
+                         "reduce_min/reduce_sum/max_pool2d/avg_pool2d, pow "
+                         "with exponent 0.5; see docs/codegen.md)");
 }
 
 LogicalResult lowering::requirePerTensor(Operation *op, QuantParamsAttr p,

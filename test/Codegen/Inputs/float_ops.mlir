@@ -1,11 +1,11 @@
 // Every float op code generation runs, on a float input with NaN, infinities,
 // signed zeros and ties (float-ops.test): maximum/minimum with a constant,
 // comparisons and select (LeakyRelu as the importer writes it), pad, clamp,
-// sigmoid, abs, negate, floor, ceil, rsqrt, reduce_min, pow with exponent
+// sigmoid, log, abs, negate, floor, ceil, rsqrt, reduce_min, pow with exponent
 // 0.5 (ONNX Sqrt), max and average pooling on floats (windows of 4, 6 and 9
 // inputs, NaN in a window), and a pad on codes.
 #p = #mpq.qparams<bits = 8, is_signed = true, scale = [0.05], zero_point = [3]>
-func.func @main(%x: tensor<?x4x8xf32>) -> tensor<?x4x103xf32> {
+func.func @main(%x: tensor<?x4x8xf32>) -> tensor<?x4x111xf32> {
   %shift = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
   %lo = "tosa.const"() <{values = dense<-1.5> : tensor<1x1x1xf32>}> : () -> tensor<1x1x1xf32>
   %hi = "tosa.const"() <{values = dense<[[[2.0, 1.0, 0.0, -0.0, 3.0, -3.0, 0.5, 1.0e30]]]> : tensor<1x1x8xf32>}> : () -> tensor<1x1x8xf32>
@@ -49,6 +49,7 @@ func.func @main(%x: tensor<?x4x8xf32>) -> tensor<?x4x103xf32> {
   %mp3 = tosa.reshape %mp, %s42 : (tensor<?x2x2x2xf32>, !tosa.shape<3>) -> tensor<?x4x2xf32>
   %s48 = tosa.const_shape {values = dense<[-1, 4, 8]> : tensor<3xindex>} : () -> !tosa.shape<3>
   %ap3 = tosa.reshape %ap, %s48 : (tensor<?x4x4x2xf32>, !tosa.shape<3>) -> tensor<?x4x8xf32>
-  %all = tosa.concat %s2, %cl, %sg, %ab, %ng, %fl, %ce, %rs, %rmin, %pd, %d, %sq, %mp3, %ap3 {axis = 2 : i32} : (tensor<?x4x8xf32>, tensor<?x4x8xf32>, tensor<?x4x8xf32>, tensor<?x4x8xf32>, tensor<?x4x8xf32>, tensor<?x4x8xf32>, tensor<?x4x8xf32>, tensor<?x4x8xf32>, tensor<?x4x1xf32>, tensor<?x4x11xf32>, tensor<?x4x9xf32>, tensor<?x4x8xf32>, tensor<?x4x2xf32>, tensor<?x4x8xf32>) -> tensor<?x4x103xf32>
-  return %all : tensor<?x4x103xf32>
+  %lg = tosa.log %x : (tensor<?x4x8xf32>) -> tensor<?x4x8xf32>
+  %all = tosa.concat %s2, %cl, %sg, %ab, %ng, %fl, %ce, %rs, %rmin, %pd, %d, %sq, %mp3, %ap3, %lg {axis = 2 : i32} : (tensor<?x4x8xf32>, tensor<?x4x8xf32>, tensor<?x4x8xf32>, tensor<?x4x8xf32>, tensor<?x4x8xf32>, tensor<?x4x8xf32>, tensor<?x4x8xf32>, tensor<?x4x8xf32>, tensor<?x4x1xf32>, tensor<?x4x11xf32>, tensor<?x4x9xf32>, tensor<?x4x8xf32>, tensor<?x4x2xf32>, tensor<?x4x8xf32>, tensor<?x4x8xf32>) -> tensor<?x4x111xf32>
+  return %all : tensor<?x4x111xf32>
 }

@@ -113,7 +113,6 @@ func.func @main(%x: tensor<1x4x4x8xf32>) -> tensor<1x1x1x8xf32> {
 // CHECK: %[[R3:.*]] = arith.select %[[MINF]], %{{.*}}, %[[R2]]
 // CHECK: memref.store %[[R3]]
 // CHECK-NOT: math.powf
-// LLVM-LABEL: llvm.func @model_run
 // LLVM: llvm.intr.sqrt
 #p = #mpq.qparams<bits = 8, is_signed = true, scale = [0.05], zero_point = [3]>
 func.func @main(%x: tensor<1x16xf32>) -> tensor<1x16xf32> {
@@ -122,6 +121,32 @@ func.func @main(%x: tensor<1x16xf32>) -> tensor<1x16xf32> {
   %d = mpq.dequantize %q {params = #p} : tensor<1x16xi8> -> tensor<1x16xf32>
   %s = tosa.pow %d, %half : (tensor<1x16xf32>, tensor<1x1xf32>) -> tensor<1x16xf32>
   %q2 = mpq.quantize %s {params = #p} : tensor<1x16xf32> -> tensor<1x16xi8>
+  %d2 = mpq.dequantize %q2 {params = #p} : tensor<1x16xi8> -> tensor<1x16xf32>
+  return %d2 : tensor<1x16xf32>
+}
+
+// -----
+
+// Log (the log-mel of an audio front end) is mpq::logFloat operation for
+// operation: exponent and mantissa from the bits, the polynomial, e * ln2 in
+// two parts; no libm call.
+// CHECK-LABEL: func.func @model_run
+// CHECK: %[[BITS:.*]] = arith.bitcast %{{.*}} : f32 to i32
+// CHECK: arith.shrui %[[BITS]]
+// CHECK: arith.andi %[[BITS]]
+// CHECK: %[[M:.*]] = arith.bitcast %{{.*}} : i32 to f32
+// CHECK: arith.cmpf olt, %[[M]]
+// CHECK: arith.sitofp %{{.*}} : i32 to f32
+// CHECK: arith.cmpf uno
+// CHECK-NOT: math.log
+// LLVM: llvm.func @model_run
+// LLVM-NOT: llvm.intr.log
+#p = #mpq.qparams<bits = 8, is_signed = true, scale = [0.05], zero_point = [3]>
+func.func @main(%x: tensor<1x16xf32>) -> tensor<1x16xf32> {
+  %q = mpq.quantize %x {params = #p} : tensor<1x16xf32> -> tensor<1x16xi8>
+  %d = mpq.dequantize %q {params = #p} : tensor<1x16xi8> -> tensor<1x16xf32>
+  %l = tosa.log %d : (tensor<1x16xf32>) -> tensor<1x16xf32>
+  %q2 = mpq.quantize %l {params = #p} : tensor<1x16xf32> -> tensor<1x16xi8>
   %d2 = mpq.dequantize %q2 {params = #p} : tensor<1x16xi8> -> tensor<1x16xf32>
   return %d2 : tensor<1x16xf32>
 }
