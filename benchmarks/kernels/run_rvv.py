@@ -7,8 +7,9 @@ method of run.py, for --lower-to-rvv).
    spacemit-x60 at W8, W4 and W2; the basic block with the most widening
    multiply-accumulates (the microkernel's K loop: one 16-deep step of a
    4-row tile) is cut out of the assembly and run through llvm-mca 22
-   -mcpu=spacemit-x60. Every vwmacc/vwmul works on 16 lanes (the kernel's
-   fixed vector length): MACs = 16 per instruction.
+   -mcpu=spacemit-x60. MACs = lanes per vwmacc/vwmul x their count, the
+   lanes read from the kernel's name (rvv-vwmacc-RxL: L; the VLEN-agnostic
+   rvv-vla-*: VLEN / 8 = 32 with the model's VLEN of 256).
 2. Whole models, dynamically: the bundled models compiled with
    mpq-compile --target rv64gcv, linked with examples/deploy/main.c, run
    under qemu-riscv64 -cpu rv64,v=true,vext_spec=v1.0,vlen=256 with the
@@ -30,7 +31,8 @@ import tempfile
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 MCA = "/usr/lib/llvm-22/bin/llvm-mca"
 CLANG = "/usr/lib/llvm-22/bin/clang"
-MACS = {"vwmacc.vx": 16, "vwmacc.vv": 16, "vwmul.vx": 16, "vwmul.vv": 16}
+MACS = {"vwmacc.vx": 1, "vwmacc.vv": 1, "vwmul.vx": 1, "vwmul.vv": 1}
+MCA_VLEN = 256  # LLVM's SpacemiT X60 model (zvl256b)
 BRANCHES = ("beq", "bne", "blt", "bge", "bltu", "bgeu", "beqz", "bnez",
             "bltz", "bgez", "blez", "bgtz", "j", "jr", "jal", "jalr", "ret")
 TARGETS = ["rv64gcv", "spacemit-x60"]
@@ -39,6 +41,12 @@ QEMU_CPU = "rv64,v=true,vext_spec=v1.0,vlen=256"
 
 def log(msg):
     print(msg, file=sys.stderr, flush=True)
+
+
+def kernel_lanes(gemm):
+    if gemm.startswith("rvv-vla-"):
+        return MCA_VLEN // 8
+    return int(re.search(r"x(\d+)$", gemm).group(1))
 
 
 def hot_block(asm_path):
@@ -87,17 +95,19 @@ def kernel_rates(bindir, work):
         for target in TARGETS:
             d = os.path.join(work, f"gemm-w{bits}-{target}")
             asm = os.path.join(d, "model.s")
-            subprocess.run([os.path.join(bindir, "mpq-codegen"), mlir,
-                            "--target", target, "-o", d, "--asm", asm],
-                           check=True, capture_output=True)
-            block, macs = hot_block(asm)
+            r = subprocess.run([os.path.join(bindir, "mpq-codegen"), mlir,
+                                "--target", target, "-o", d, "--asm", asm],
+                               check=True, capture_output=True, text=True)
+            gemm = re.search(r"bytes, ([^)]+)\)", r.stderr).group(1)
+            block, insns = hot_block(asm)
+            macs = insns * kernel_lanes(gemm)
             cycles = mca(block)
             rate = macs / cycles
-            rows.append({"bits": bits, "target": target,
+            rows.append({"bits": bits, "target": target, "gemm": gemm,
                          "block_insns": len(block), "block_macs": macs,
                          "cycles_per_iter": cycles, "macs_per_cycle": rate,
                          "insns_per_mac": len(block) / macs})
-            log(f"  W{bits} {target:12} {len(block):4} insns {macs:5} MACs "
+            log(f"  W{bits} {target:12} {gemm:20} {len(block):4} insns {macs:5} MACs "
                 f"{cycles:7.1f} cycles: {rate:5.2f} MACs/cycle")
     return rows
 
@@ -118,9 +128,9 @@ def model_counts(bindir, work):
     plugin = os.path.join(os.path.dirname(bindir), "lib",
                           "libmpq-qemu-insn-count.so")
     rows = []
-    for model in ["plain_cnn", "res_cnn", "dw_cnn"]:
-        for bits in [8, 4, 2]:
-            target = "rv64gcv"
+    for model, bits, target in [(m, b, t)
+                                for m in ["plain_cnn", "res_cnn", "dw_cnn"]
+                                for b in [8, 4, 2] for t in TARGETS]:
             d = os.path.join(work, f"{model}-w{bits}-{target}")
             subprocess.run([os.path.join(bindir, "mpq-compile"),
                             os.path.join(ROOT, "examples", "models",
@@ -152,11 +162,11 @@ def model_counts(bindir, work):
 
 def markdown(kr, mr):
     out = ["## Inner loops (llvm-mca -mcpu=spacemit-x60)", "",
-           "| weights | target | block insns | MACs | cycles/iteration | MACs/cycle | % of own W8 |",
+           "| weights | target (kernel) | block insns | MACs | cycles/iteration | MACs/cycle | % of own W8 |",
            "|---|---|---|---|---|---|---|"]
     w8 = {r["target"]: r["macs_per_cycle"] for r in kr if r["bits"] == 8}
     for r in kr:
-        out.append(f"| W{r['bits']} | {r['target']} | {r['block_insns']} | "
+        out.append(f"| W{r['bits']} | {r['target']} ({r['gemm']}) | {r['block_insns']} | "
                    f"{r['block_macs']} | {r['cycles_per_iter']:.1f} | "
                    f"{r['macs_per_cycle']:.2f} | "
                    f"{100 * r['macs_per_cycle'] / w8[r['target']]:.0f}% |")

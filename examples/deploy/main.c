@@ -51,7 +51,15 @@ int main(int argc, char **argv) {
   for (long i = 0; i < n; ++i) {
     if (fread(x, sizeof(float), MODEL_INPUT_SIZE, in) != MODEL_INPUT_SIZE)
       return fail("truncated data", argv[1]);
-    if (model_run(x, y + i * MODEL_OUTPUT_SIZE, workspace) != 0)
+    int rc = model_run(x, y + i * MODEL_OUTPUT_SIZE, workspace);
+#ifdef MODEL_ERROR_VLEN
+    if (rc == MODEL_ERROR_VLEN)
+      return fail("model_run: this CPU's vector registers are outside the "
+                  "VLEN range the model was compiled for (model.h: "
+                  "MODEL_MIN_VLEN)",
+                  argv[1]);
+#endif
+    if (rc != 0)
       return fail("model_run failed", argv[1]);
   }
   fclose(in);

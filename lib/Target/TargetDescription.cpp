@@ -87,6 +87,7 @@ template <> struct MappingTraits<TargetDescription> {
     io.mapOptional("clock_ghz", t.clockGHz, -1.0);
     io.mapRequired("mca_cpu", t.mcaCpu);
     io.mapRequired("qemu_cpu", t.qemuCpu);
+    io.mapOptional("vlen", t.vlen, 0u);
   }
   static std::string validate(IO &, TargetDescription &t) {
     if (t.arch != "aarch64" && t.arch != "riscv64")
@@ -104,6 +105,15 @@ template <> struct MappingTraits<TargetDescription> {
       t.clockGHz = 0;
     else if (!(t.clockGHz > 0 && t.clockGHz <= 10))
       return "clock_ghz must be a frequency in GHz, 0 < f <= 10";
+    if (t.arch != "riscv64" && t.vlen != 0)
+      return "vlen is a RISC-V field";
+    if (t.arch == "riscv64") {
+      if (t.vlen == 0)
+        t.vlen = 128;
+      if (t.vlen < 128 || t.vlen > 65536 || (t.vlen & (t.vlen - 1)))
+        return "vlen must be a power of two in 128..65536, got " +
+               std::to_string(t.vlen);
+    }
     return "";
   }
 };
@@ -271,6 +281,18 @@ Error validateWithLLVM(TargetDescription &t, MemoryBufferRef buffer) {
       return error("features", int(i),
                    "feature '" + f + "' is listed but a removal in the "
                    "same list switches it off");
+  // RISC-V: LLVM compiles for the smallest VLEN the CPU and features imply
+  // (zvl<N>b); the generated code checks `vlen` at startup, so `vlen` must
+  // be at least that, or code built for longer registers would run silently
+  // wrong on shorter ones.
+  if (t.arch == "riscv64")
+    for (unsigned v = 65536; v > t.vlen; v /= 2)
+      if (sti->checkFeatures("+zvl" + std::to_string(v) + "b"))
+        return error("vlen", -1,
+                     "the CPU and features imply VLEN >= " +
+                         std::to_string(v) + " (zvl" + std::to_string(v) +
+                         "b), but vlen is " + std::to_string(t.vlen) +
+                         "; set vlen: " + std::to_string(v));
   return Error::success();
 }
 

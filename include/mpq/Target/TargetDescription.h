@@ -57,6 +57,10 @@ struct TargetDescription {
   double clockGHz = 0;
   /// llvm-mca -mcpu and qemu -cpu names used to measure and run the target.
   std::string mcaCpu, qemuCpu;
+  /// RISC-V: the smallest vector register length (bits) the generated code
+  /// may assume (`vlen`, default 128, the RVV 1.0 minimum for V); the code
+  /// refuses to run on a core with shorter registers. 0 on other arches.
+  unsigned vlen = 0;
   /// The file this description was loaded from.
   std::string path;
 

@@ -174,9 +174,9 @@ LogicalResult Lowering::emitGemm(const GemmLayer &layer,
                    int64_t aStride, Value nb, int64_t valid) {
     SmallVector<SmallVector<Value>> accs;
     for (size_t t = 0; t < numTerms; ++t)
-      accs.push_back(gemm.emitTile(b, aMem, aBase, aStride, rows, wMem[t],
-                                   mulI(b, nb, wBlockBytes[t]), kp,
-                                   formats[t]));
+      accs.push_back(gemm.emitPartialTile(b, aMem, aBase, aStride, rows,
+                                          wMem[t], mulI(b, nb, wBlockBytes[t]),
+                                          kp, formats[t], valid));
     Value c0 = mulI(b, nb, nr);
     for (int64_t g = 0; g < groups && 4 * g < valid; ++g) {
       Value ch = addC(b, c0, 4 * g);
@@ -239,7 +239,7 @@ LogicalResult Lowering::emitGemm(const GemmLayer &layer,
     if (n % nr)
       block(m0, rows, aMem, aBase, aStride, idx(b, full), n % nr);
   };
-  int64_t mr = gemm.maxRows(), fullRows = layer.m / mr * mr;
+  int64_t mr = gemm.rowsFor(formats), fullRows = layer.m / mr * mr;
   if (fullRows > 0)
     forLoop(b, idx(b, 0), idx(b, fullRows), mr,
             [&](Value m0) { tile(m0, mr); });

@@ -190,6 +190,9 @@ LogicalResult mpq::lowerForBackend(ModuleOp module,
   opts.gemm = gemm.get();
   if (failed(lowerToKernels(module, opts)))
     return failure();
+  if (backend.finish &&
+      failed(backend.finish(module, *t, *gemm, o.symbolPrefix)))
+    return failure();
   // Record the target so the object writer needs nothing else.
   Builder b(module.getContext());
   module->setAttr("mpq.target", b.getStringAttr(t->name));

@@ -1,6 +1,6 @@
 //===- RVVMicrokernels.cpp - RISC-V RVV 1.0 GEMM microkernel --------------===//
 //
-// One int8 GEMM microkernel behind mpq::GemmMicrokernel, built from generic
+// int8 GEMM microkernels behind mpq::GemmMicrokernel, built from generic
 // vector-dialect ops that LLVM's RISC-V backend selects as RVV 1.0
 // widening instructions:
 //
@@ -8,17 +8,18 @@
 //   acc32 = acc32 + sext(acc16)            -> vwadd.wv             (e16 -> e32)
 //
 // Per K step of 16 bytes the canonical panel holds 16 weight registers, one
-// per depth, each with the 16 channels of the block; every activation byte
-// of a row is one scalar load broadcast against the register of its depth.
-// How many products are summed in int16 before one widening is proven per
-// layer from the largest weight magnitude (rvvInt16Chunk): 2 for int8
-// weights up to 127, 16 (one widening per K step) for 4-bit and 2-bit
+// per depth, each with the `lanes` channels of the block; every activation
+// byte of a row is one scalar load broadcast against the register of its
+// depth. How many products are summed in int16 before one widening is
+// proven per layer from the largest weight magnitude (rvvInt16Chunk): 2 for
+// int8 weights up to 127, 16 (one widening per K step) for 4-bit and 2-bit
 // weights. Low-bit weights stay packed in memory and are sign-extended in
 // registers (the folded format would multiply them by 2^(8 - container) and
 // take the int16 headroom away).
 //
-// Vectors are fixed-length (16 x i8, LMUL 1 at VLEN 128): the object runs on
-// any VLEN >= 128, using the first 128 bits of each register.
+// Vectors are fixed-length: 16 x i8 for targets with vlen 128 (LMUL 1 at
+// VLEN 128; runs on any VLEN >= 128), 32 x i8 for vlen >= 256 (the whole
+// register of the SpacemiT X60; the code checks VLEN at startup).
 //
 //===----------------------------------------------------------------------===//
 
@@ -43,64 +44,112 @@ int64_t mpq::rvvInt16Chunk(int64_t maxAbs, int64_t limit) {
 
 namespace {
 
+/// rvv-vwmacc-<rows>x<lanes>: `lanes` channels per weight register
+/// (vector<lanes x i8>), tiles of `rows8` rows for layers with int8 weights
+/// and `rowsLow` rows for layers whose weights are all low-bit (their
+/// unpacked weight registers compete with the int32 accumulators, which
+/// take lanes / 8 registers per row at VLEN 256).
 class RVVVwmaccKernel final : public GemmMicrokernel {
 public:
-  StringRef getName() const override { return "rvv-vwmacc-4x16"; }
-  int64_t maxRows() const override { return 4; }
-  int64_t nr() const override { return 16; }
+  RVVVwmaccKernel(int64_t rows8, int64_t rowsLow, int64_t lanes)
+      : rows8(rows8), rowsLow(rowsLow), lanes(lanes),
+        name("rvv-vwmacc-" + std::to_string(rows8) +
+             (rows8 == rowsLow ? "" : "/" + std::to_string(rowsLow)) + "x" +
+             std::to_string(lanes)) {}
+  StringRef getName() const override { return name; }
+  int64_t maxRows() const override { return std::max(rows8, rowsLow); }
+  int64_t rowsFor(ArrayRef<WeightFormat> formats) const override {
+    return llvm::any_of(formats,
+                        [](const WeightFormat &f) { return f.container == 8; })
+               ? rows8
+               : rowsLow;
+  }
+  int64_t nr() const override { return lanes; }
   bool readsFoldedWeights() const override { return false; }
-  /// Depth in steps of 16, then depth within the step (one register each),
-  /// then channel.
+  /// Depth in steps of 16, then depth within the step (one register of
+  /// `lanes` bytes each), then channel.
   int64_t canonicalOffset(int64_t ch, int64_t j) const override {
-    return (j / 16) * 256 + (j % 16) * 16 + ch;
+    return (j / 16) * 16 * lanes + (j % 16) * lanes + ch;
   }
   SmallVector<Value> emitTile(ImplicitLocOpBuilder &b, Value a, Value aBase,
-                              int64_t aStride, int64_t rows, Value w,
+                              int64_t aStride, int64_t tileRows, Value w,
                               Value wBase, int64_t paddedK,
                               WeightFormat f) const override {
-    auto v16i16 = VectorType::get({16}, b.getI16Type());
-    auto v16i32 = VectorType::get({16}, b.getI32Type());
+    auto vi8 = VectorType::get({lanes}, b.getI8Type());
+    auto vi16 = VectorType::get({lanes}, b.getI16Type());
+    auto vi32 = VectorType::get({lanes}, b.getI32Type());
     int64_t chunk = rvvInt16Chunk(f.maxAbs, 16);
-    SmallVector<Value> init(rows, cst(b, v16i32, 0));
+    int64_t fields = f.fieldsPerByte(), c = f.container;
+    // The register of depth d is canonical units U*d .. U*d+U-1 (16 bytes
+    // each); packed, unit u is field u / loads of byte vector u % loads, and
+    // the U units of one depth are adjacent bytes of the same field.
+    int64_t units = lanes / 16, loads = lanes / fields;
+    auto splat = [&](ImplicitLocOpBuilder &ib, int64_t v) -> Value {
+      return arith::ConstantOp::create(
+          ib, vi8,
+          DenseElementsAttr::get(vi8, ib.getIntegerAttr(ib.getI8Type(), v)));
+    };
+    SmallVector<Value> init(tileRows, cst(b, vi32, 0));
     auto loop = scf::ForOp::create(
         b, idx(b, 0), idx(b, paddedK), idx(b, 16), init,
         [&](OpBuilder &ob, Location loc, Value kb, ValueRange iter) {
           ImplicitLocOpBuilder ib(loc, ob);
           SmallVector<Value> acc(iter.begin(), iter.end());
-          SmallVector<Value> step = loadWeightStep(ib, w, wBase, kb, f);
-          SmallVector<Value> w16;
-          for (Value v : step)
-            w16.push_back(arith::ExtSIOp::create(ib, v16i16, v));
+          Value at = mulI(ib, kb, lanes / fields);
+          at = addI(ib, wBase, at);
+          // Fields of one byte vector reload it (LLVM merges the loads).
+          auto weight = [&](int64_t d) -> Value {
+            int64_t u = units * d, byteVec = u % loads, phi = u / loads;
+            Value x = vector::LoadOp::create(
+                ib, vi8, w, ValueRange{addC(ib, at, byteVec * 16)});
+            if (fields > 1) {
+              int64_t up = 8 - c * (phi + 1);
+              if (up)
+                x = arith::ShLIOp::create(ib, x, splat(ib, up));
+              x = arith::ShRSIOp::create(ib, x, splat(ib, 8 - c));
+            }
+            return arith::ExtSIOp::create(ib, vi16, x);
+          };
           for (int64_t j0 = 0; j0 < 16; j0 += chunk) {
-            SmallVector<Value> acc16(rows);
-            for (int64_t j = j0; j < j0 + chunk; ++j)
-              for (int64_t r = 0; r < rows; ++r) {
-                Value at = addI(ib, addC(ib, aBase, r * aStride), addC(ib, kb, j));
-                Value x = memref::LoadOp::create(ib, a, ValueRange{at});
+            SmallVector<Value> acc16(tileRows);
+            for (int64_t j = j0; j < j0 + chunk; ++j) {
+              Value w16 = weight(j);
+              for (int64_t r = 0; r < tileRows; ++r) {
+                Value ai =
+                    addI(ib, addC(ib, aBase, r * aStride), addC(ib, kb, j));
+                Value x = memref::LoadOp::create(ib, a, ValueRange{ai});
                 Value x16 = arith::ExtSIOp::create(ib, ib.getI16Type(), x);
                 Value p = arith::MulIOp::create(
-                    ib, vector::BroadcastOp::create(ib, v16i16, x16), w16[j]);
-                acc16[r] = acc16[r] ? Value(arith::AddIOp::create(ib, acc16[r], p))
-                                    : p;
+                    ib, vector::BroadcastOp::create(ib, vi16, x16), w16);
+                acc16[r] = acc16[r]
+                               ? Value(arith::AddIOp::create(ib, acc16[r], p))
+                               : p;
               }
-            for (int64_t r = 0; r < rows; ++r)
+            }
+            for (int64_t r = 0; r < tileRows; ++r)
               acc[r] = arith::AddIOp::create(
-                  ib, acc[r], arith::ExtSIOp::create(ib, v16i32, acc16[r]));
+                  ib, acc[r], arith::ExtSIOp::create(ib, vi32, acc16[r]));
           }
           scf::YieldOp::create(ib, acc);
         });
     SmallVector<Value> out;
-    for (int64_t r = 0; r < rows; ++r)
-      for (int64_t g = 0; g < 4; ++g)
+    for (int64_t r = 0; r < tileRows; ++r)
+      for (int64_t g = 0; g < lanes / 4; ++g)
         out.push_back(vector::ExtractStridedSliceOp::create(
             b, loop.getResult(r), ArrayRef<int64_t>{4 * g},
             ArrayRef<int64_t>{4}, ArrayRef<int64_t>{1}));
     return out;
   }
+
+private:
+  int64_t rows8, rowsLow, lanes;
+  std::string name;
 };
 
 } // namespace
 
-std::unique_ptr<GemmMicrokernel> mpq::createRVVMicrokernel() {
-  return std::make_unique<RVVVwmaccKernel>();
+std::unique_ptr<GemmMicrokernel> mpq::createRVVMicrokernel(int64_t minVlen) {
+  if (minVlen >= 256)
+    return std::make_unique<RVVVwmaccKernel>(4, 3, 32);
+  return std::make_unique<RVVVwmaccKernel>(4, 4, 16);
 }

@@ -40,6 +40,8 @@ LogicalResult mpq::emitCodegenFile(ModuleOp module,
   llvm::InitializeAllTargets();
   llvm::InitializeAllTargetMCs();
   llvm::InitializeAllAsmPrinters();
+  // Inline assembly (the RISC-V vlenb check) is parsed when emitted.
+  llvm::InitializeAllAsmParsers();
 
   llvm::Triple triple(target.triple);
   std::string error;
@@ -171,6 +173,17 @@ LogicalResult mpq::emitCHeader(ModuleOp module, llvm::raw_ostream &os) {
     std::string p = isInput ? "const float *input" : "float *output";
     return count == 1 ? p : p + std::to_string(i);
   };
+  int64_t minVlen = get("min_vlen"), maxVlen = get("max_vlen");
+  if (minVlen > 128 || maxVlen) {
+    os << "/* RISC-V vector registers (VLEN = 8 * vlenb bits) the code runs "
+          "on; on\n   a core outside the range "
+       << name << "_run computes nothing and returns\n   " << upper
+       << "_ERROR_VLEN. */\n";
+    os << "#define " << upper << "_MIN_VLEN " << minVlen << "\n";
+    if (maxVlen)
+      os << "#define " << upper << "_MAX_VLEN " << maxVlen << "\n";
+    os << "#define " << upper << "_ERROR_VLEN 2\n\n";
+  }
   os << "/* Runs the model on one sample: one buffer per input, then one per\n"
         "   output, in the model's order. No allocation and no writable\n"
         "   globals: calls with distinct workspaces may run concurrently.\n"

@@ -3,7 +3,7 @@
 
 // int8 weights up to 127: products of two int8 codes are summed in int16
 // two at a time (2 x 128 x 127 <= 32767), then widened into int32.
-// CHECK: module attributes {llvm.target_triple = "riscv64-linux-gnu", mpq.codegen = {gemm = "rvv-vwmacc-4x16", input_names = [""], input_sizes = array<i64: 256>, name = "model", output_names = [""], output_sizes = array<i64: 4>, workspace_size = [[WSZ:[0-9]+]] : i64}, mpq.target = "rv64gcv"}
+// CHECK: module attributes {llvm.target_triple = "riscv64-linux-gnu", mpq.codegen = {gemm = "rvv-vwmacc-4x16", input_names = [""], input_sizes = array<i64: 256>, min_vlen = 128 : i64, name = "model", output_names = [""], output_sizes = array<i64: 4>, workspace_size = [[WSZ:[0-9]+]] : i64}, mpq.target = "rv64gcv"}
 // CHECK-LABEL: func.func @model_run
 // CHECK-SAME: (%{{.*}}: memref<256xf32>, %{{.*}}: memref<4xf32>, %{{.*}}: memref<[[WSZ]]xi8>) -> i32
 // CHECK: scf.for {{.*}} iter_args({{.*}}) -> (vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>)
@@ -22,11 +22,19 @@
 // CHECK-NOT: func.func @main
 
 // The LLVM dialect result: bare pointers, constant globals, no memrefs, no
-// target intrinsics (the RISC-V backend selects vwmacc/vwadd).
-// LLVM: mpq.target = "spacemit-x60"
+// target intrinsics (the RISC-V backend selects vwmacc/vwadd). spacemit-x60
+// declares vlen 256: 32 channels per register, and the function first reads
+// vlenb and returns 2 (computing nothing) when it is below 32 bytes.
+// LLVM: mpq.codegen = {gemm = "rvv-vwmacc-4/3x32", {{.*}}min_vlen = 256 : i64
+// LLVM-SAME: mpq.target = "spacemit-x60"
 // LLVM-LABEL: llvm.func @net_run
 // LLVM-SAME: (%{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr) -> i32
-// LLVM: llvm.sext {{.*}} : vector<16xi16> to vector<16xi32>
+// LLVM-DAG: %[[MIN:.*]] = llvm.mlir.constant(32 : i64) : i64
+// LLVM-DAG: %[[ERR:.*]] = llvm.mlir.constant(2 : i32) : i32
+// LLVM: %[[VLENB:.*]] = llvm.inline_asm has_side_effects "csrr $0, vlenb", "=r"  : () -> i64
+// LLVM-NEXT: %[[OK:.*]] = llvm.icmp "uge" %[[VLENB]], %[[MIN]] : i64
+// LLVM-NEXT: llvm.cond_br %[[OK]], ^{{.*}}, ^[[FAIL:bb[0-9]+]](%[[ERR]] : i32)
+// LLVM: llvm.sext {{.*}} : vector<32xi16> to vector<32xi32>
 // LLVM-NOT: memref.
 // LLVM-NOT: scf.
 // LLVM-NOT: arm_neon

@@ -92,7 +92,14 @@ public:
   /// Short name for diagnostics and docs (e.g. "neon-sdot-6x8c4").
   virtual llvm::StringRef getName() const = 0;
   virtual int64_t maxRows() const = 0;
-  /// Output channels per block: 8 or 16.
+  /// Rows per tile for a layer whose weight terms have `formats` (at most
+  /// maxRows(), which sizes the activation tile buffers). Default:
+  /// maxRows().
+  virtual int64_t rowsFor(llvm::ArrayRef<WeightFormat> formats) const {
+    return maxRows();
+  }
+  /// Output channels per block: a multiple of 8 (a multiple of 16 for
+  /// low-bit formats).
   virtual int64_t nr() const { return 16; }
   int64_t kAlign() const { return 16; }
   /// Bytes of one canonical weight register.
@@ -122,6 +129,16 @@ public:
   emitTile(mlir::ImplicitLocOpBuilder &b, mlir::Value a, mlir::Value aBase,
            int64_t aStride, int64_t rows, mlir::Value w, mlir::Value wBase,
            int64_t paddedK, WeightFormat f) const = 0;
+  /// emitTile for a block of which the driver reads only the first `valid`
+  /// (<= nr()) channels: a kernel that strip-mines its channels may skip
+  /// the rest. Default: emitTile.
+  virtual llvm::SmallVector<mlir::Value>
+  emitPartialTile(mlir::ImplicitLocOpBuilder &b, mlir::Value a,
+                  mlir::Value aBase, int64_t aStride, int64_t rows,
+                  mlir::Value w, mlir::Value wBase, int64_t paddedK,
+                  WeightFormat f, int64_t valid) const {
+    return emitTile(b, a, aBase, aStride, rows, w, wBase, paddedK, f);
+  }
 
 protected:
   /// Byte offset, in the canonical panel of one block, of weight (channel
@@ -185,6 +202,11 @@ struct BackendLowering {
   llvm::StringRef featureNote;
   /// The GEMM microkernel for an accepted target.
   std::unique_ptr<GemmMicrokernel> (*createKernel)(const TargetDescription &);
+  /// Optional: run on the lowered module (before `mpq.target` is recorded),
+  /// e.g. to add a startup check of what the code assumes of the core.
+  mlir::LogicalResult (*finish)(mlir::ModuleOp, const TargetDescription &,
+                                const GemmMicrokernel &,
+                                llvm::StringRef symbolPrefix) = nullptr;
 };
 
 /// The pass options every backend takes (the fields of Passes.td's
