@@ -56,7 +56,7 @@ int main(int argc, char **argv) {
     if (rc == MODEL_ERROR_VLEN)
       return fail("model_run: this CPU's vector registers are outside the "
                   "VLEN range the model was compiled for (model.h: "
-                  "MODEL_MIN_VLEN)",
+                  "MODEL_MIN_VLEN, MODEL_MAX_VLEN)",
                   argv[1]);
 #endif
     if (rc != 0)

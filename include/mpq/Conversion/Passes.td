@@ -55,12 +55,15 @@ def MPQLowerToRVVPass : Pass<"lower-to-rvv", "mlir::ModuleOp"> {
     The same lowering as `--lower-to-neon` (one `<name>_run(input, output,
     workspace) -> i32`, a static workspace plan, constant pre-packed
     weights, the ISA-neutral GEMM driver, depthwise, pools, adds, data
-    movement and float islands), with the RVV GEMM microkernel
-    `rvv-vwmacc-4x16`: int8 products summed in int16 (`vwmacc.vx`) for as
-    many depth steps as the layer's weights provably allow, then widened
-    into int32 (`vwadd.wv`). The target must be riscv64 with the `v`
-    feature (RVV 1.0). Vectors are fixed-length 128-bit, so one object runs
-    on every VLEN >= 128. Integer results are bit-identical to `mpq-run`.
+    movement and float islands), with an RVV GEMM microkernel: int8
+    products summed in int16 (`vwmacc.vx`) for as many depth steps as the
+    layer's weights provably allow, then widened into int32 (`vwadd.wv`).
+    The target must be riscv64 with the `v` feature (RVV 1.0); its `vlen`
+    chooses the kernel: 128 gives the VLEN-agnostic
+    `rvv-vla-vwmacc-4/3xvl` (scalable vectors, one object for VLEN 128 to
+    512), 256 the 32-channel `rvv-vwmacc-4/3x32`. The code checks the
+    core's VLEN at startup (returns 2 outside the range it was built for).
+    Integer results are bit-identical to `mpq-run`.
   }];
   let options = [
     Option<"target", "target", "std::string", "\"rv64gcv\"",

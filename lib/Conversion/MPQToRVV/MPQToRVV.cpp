@@ -7,6 +7,7 @@
 #include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 
 namespace mpq {
 #define GEN_PASS_DEF_MPQLOWERTORVVPASS
@@ -30,8 +31,11 @@ std::unique_ptr<GemmMicrokernel> rvvKernelFor(const TargetDescription &t) {
 /// `maxVlen`. The read is inline assembly so that no optimisation can fold
 /// it from the assumed minimum.
 void addVlenGuard(func::FuncOp fn, unsigned minVlen, unsigned maxVlen) {
+  // The stack buffers stay in the entry block (static allocas).
   Block *entry = &fn.getBody().front();
-  Block *body = entry->splitBlock(entry->begin());
+  auto first = llvm::find_if(
+      *entry, [](Operation &op) { return !isa<memref::AllocaOp>(op); });
+  Block *body = entry->splitBlock(first);
   Block *fail = new Block();
   fn.getBody().push_back(fail);
   Location loc = fn.getLoc();

@@ -27,9 +27,11 @@
 #include "mpq/Conversion/MPQToRVV/MPQToRVV.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+
 
 using namespace mlir;
 using namespace mpq;
@@ -146,10 +148,152 @@ private:
   std::string name;
 };
 
+/// rvv-vla-vwmacc-<rows>: the same inner loop on scalable vectors
+/// (vector<[8]xi8>: VLEN / 8 channels per register, LMUL 1, the length
+/// from vsetvli at run time). Weights are packed in blocks of
+/// kRVVVlaBlock = 64 channels (one register at VLEN 512); a tile walks its
+/// block in register-wide channel chunks (4 at VLEN 128, 2 at 256, 1 at
+/// 512), only as many as hold the block's used channels, and keeps each
+/// chunk's accumulators in a stack buffer that the epilogue reads in
+/// 4-channel groups.
+class RVVScalableKernel final : public GemmMicrokernel {
+public:
+  RVVScalableKernel(int64_t rows8, int64_t rowsLow)
+      : rows8(rows8), rowsLow(rowsLow),
+        name("rvv-vla-vwmacc-" + std::to_string(rows8) + "/" +
+             std::to_string(rowsLow) + "xvl") {}
+  StringRef getName() const override { return name; }
+  int64_t maxRows() const override { return std::max(rows8, rowsLow); }
+  int64_t rowsFor(ArrayRef<WeightFormat> formats) const override {
+    return llvm::any_of(formats,
+                        [](const WeightFormat &f) { return f.container == 8; })
+               ? rows8
+               : rowsLow;
+  }
+  int64_t nr() const override { return kRVVVlaBlock; }
+  bool readsFoldedWeights() const override { return false; }
+  int64_t canonicalOffset(int64_t ch, int64_t j) const override {
+    return (j / 16) * 16 * kRVVVlaBlock + (j % 16) * kRVVVlaBlock + ch;
+  }
+  SmallVector<Value> emitTile(ImplicitLocOpBuilder &b, Value a, Value aBase,
+                              int64_t aStride, int64_t tileRows, Value w,
+                              Value wBase, int64_t paddedK,
+                              WeightFormat f) const override {
+    return emitPartialTile(b, a, aBase, aStride, tileRows, w, wBase, paddedK, f,
+                           kRVVVlaBlock);
+  }
+  SmallVector<Value> emitPartialTile(ImplicitLocOpBuilder &b, Value a,
+                                     Value aBase, int64_t aStride,
+                                     int64_t tileRows, Value w, Value wBase,
+                                     int64_t paddedK, WeightFormat f,
+                                     int64_t valid) const override {
+    const int64_t block = kRVVVlaBlock;
+    auto vi8 = VectorType::get({8}, b.getI8Type(), {true});
+    auto vi16 = VectorType::get({8}, b.getI16Type(), {true});
+    auto vi32 = VectorType::get({8}, b.getI32Type(), {true});
+    int64_t chunk = rvvInt16Chunk(f.maxAbs, 16);
+    int64_t fields = f.fieldsPerByte(), c = f.container;
+    int64_t loads = block / fields;
+    auto splat = [&](ImplicitLocOpBuilder &ib, int64_t v) -> Value {
+      return vector::BroadcastOp::create(
+          ib, vi8, arith::ConstantIntOp::create(ib, ib.getI8Type(), v));
+    };
+    Value scratch = scratchFor(b, tileRows * block);
+    // Channels per register (VLEN / 8) and the chunks that hold `valid`.
+    Value vl = mulI(b, vector::VectorScaleOp::create(b), 8);
+    Value chunks = arith::CeilDivUIOp::create(b, idx(b, valid), vl);
+    forLoop(b, idx(b, 0), chunks, 1, [&](Value ci) {
+      Value c0 = arith::MulIOp::create(b, ci, vl);
+      SmallVector<Value> init(
+          tileRows,
+          vector::BroadcastOp::create(
+              b, vi32, arith::ConstantIntOp::create(b, b.getI32Type(), 0)));
+      auto loop = scf::ForOp::create(
+          b, idx(b, 0), idx(b, paddedK), idx(b, 16), init,
+          [&](OpBuilder &ob, Location loc, Value kb, ValueRange iter) {
+            ImplicitLocOpBuilder ib(loc, ob);
+            SmallVector<Value> acc(iter.begin(), iter.end());
+            Value at =
+                addI(ib, addI(ib, wBase, mulI(ib, kb, block / fields)), c0);
+            llvm::DenseMap<int64_t, Value> raw;
+            auto weight = [&](int64_t d) -> Value {
+              int64_t u = (block / 16) * d, byteVec = u % loads,
+                      phi = u / loads;
+              Value &l = raw[byteVec];
+              if (!l)
+                l = vector::LoadOp::create(
+                    ib, vi8, w, ValueRange{addC(ib, at, byteVec * 16)});
+              Value x = l;
+              if (fields > 1) {
+                int64_t up = 8 - c * (phi + 1);
+                if (up)
+                  x = arith::ShLIOp::create(ib, x, splat(ib, up));
+                x = arith::ShRSIOp::create(ib, x, splat(ib, 8 - c));
+              }
+              return arith::ExtSIOp::create(ib, vi16, x);
+            };
+            for (int64_t j0 = 0; j0 < 16; j0 += chunk) {
+              SmallVector<Value> acc16(tileRows);
+              for (int64_t j = j0; j < j0 + chunk; ++j) {
+                Value w16 = weight(j);
+                for (int64_t r = 0; r < tileRows; ++r) {
+                  Value ai =
+                      addI(ib, addC(ib, aBase, r * aStride), addC(ib, kb, j));
+                  Value x = memref::LoadOp::create(ib, a, ValueRange{ai});
+                  Value x16 = arith::ExtSIOp::create(ib, ib.getI16Type(), x);
+                  Value p = arith::MulIOp::create(
+                      ib, vector::BroadcastOp::create(ib, vi16, x16), w16);
+                  acc16[r] = acc16[r]
+                                 ? Value(arith::AddIOp::create(ib, acc16[r], p))
+                                 : p;
+                }
+              }
+              for (int64_t r = 0; r < tileRows; ++r)
+                acc[r] = arith::AddIOp::create(
+                    ib, acc[r], arith::ExtSIOp::create(ib, vi32, acc16[r]));
+            }
+            scf::YieldOp::create(ib, acc);
+          });
+      for (int64_t r = 0; r < tileRows; ++r)
+        vector::StoreOp::create(b, loop.getResult(r), scratch,
+                                ValueRange{addC(b, c0, r * block)});
+    });
+    auto v4i32 = VectorType::get({4}, b.getI32Type());
+    SmallVector<Value> out;
+    for (int64_t r = 0; r < tileRows; ++r)
+      for (int64_t g = 0; g < block / 4; ++g)
+        out.push_back(vector::LoadOp::create(
+            b, v4i32, scratch, ValueRange{idx(b, r * block + 4 * g)}));
+    return out;
+  }
+
+private:
+  /// One stack buffer of int32 per function, at its entry (a buffer
+  /// allocated in a loop would grow the stack every iteration).
+  Value scratchFor(ImplicitLocOpBuilder &b, int64_t elems) const {
+    Operation *parent = b.getInsertionBlock()->getParentOp();
+    auto fn = isa<func::FuncOp>(parent)
+                  ? cast<func::FuncOp>(parent)
+                  : parent->getParentOfType<func::FuncOp>();
+    Value &buf = scratch[fn];
+    if (buf)
+      return buf;
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(&fn.getBody().front());
+    buf = memref::AllocaOp::create(
+        b, MemRefType::get({maxRows() * kRVVVlaBlock}, b.getI32Type()));
+    return buf;
+  }
+
+  mutable llvm::DenseMap<Operation *, Value> scratch;
+  int64_t rows8, rowsLow;
+  std::string name;
+};
+
 } // namespace
 
 std::unique_ptr<GemmMicrokernel> mpq::createRVVMicrokernel(int64_t minVlen) {
   if (minVlen >= 256)
     return std::make_unique<RVVVwmaccKernel>(4, 3, 32);
-  return std::make_unique<RVVVwmaccKernel>(4, 4, 16);
+  return std::make_unique<RVVScalableKernel>(4, 3);
 }

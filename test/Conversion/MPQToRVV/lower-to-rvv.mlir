@@ -1,22 +1,37 @@
 // RUN: mpq-opt %s --split-input-file --lower-to-rvv="target=rv64gcv to-llvm=false" | FileCheck %s
 // RUN: mpq-opt %s --split-input-file --lower-to-rvv="target=spacemit-x60 name=net" | FileCheck %s --check-prefix=LLVM
 
-// int8 weights up to 127: products of two int8 codes are summed in int16
-// two at a time (2 x 128 x 127 <= 32767), then widened into int32.
-// CHECK: module attributes {llvm.target_triple = "riscv64-linux-gnu", mpq.codegen = {gemm = "rvv-vwmacc-4x16", input_names = [""], input_sizes = array<i64: 256>, min_vlen = 128 : i64, name = "model", output_names = [""], output_sizes = array<i64: 4>, workspace_size = [[WSZ:[0-9]+]] : i64}, mpq.target = "rv64gcv"}
+// rv64gcv: the VLEN-agnostic kernel. int8 weights up to 127: products of
+// two int8 codes are summed in int16 two at a time (2 x 128 x 127 <=
+// 32767), then widened into int32, on scalable vectors (VLEN / 8 channels
+// per register). The block of 64 channels is walked in ceil(valid / vl)
+// register-wide chunks; each chunk's accumulators go to a stack buffer
+// that the epilogue reads in 4-channel groups. VLEN > 512 (more than one
+// block per register) is refused at startup.
+// CHECK: module attributes {llvm.target_triple = "riscv64-linux-gnu", mpq.codegen = {gemm = "rvv-vla-vwmacc-4/3xvl", input_names = [""], input_sizes = array<i64: 256>, max_vlen = 512 : i64, min_vlen = 128 : i64, name = "model", output_names = [""], output_sizes = array<i64: 4>, workspace_size = [[WSZ:[0-9]+]] : i64}, mpq.target = "rv64gcv"}
 // CHECK-LABEL: func.func @model_run
 // CHECK-SAME: (%{{.*}}: memref<256xf32>, %{{.*}}: memref<4xf32>, %{{.*}}: memref<[[WSZ]]xi8>) -> i32
-// CHECK: scf.for {{.*}} iter_args({{.*}}) -> (vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>)
-// CHECK: %[[W:.*]] = arith.extsi {{.*}} : vector<16xi8> to vector<16xi16>
+// CHECK-NEXT: %[[ACC:.*]] = memref.alloca() : memref<256xi32>
+// CHECK-NEXT: %[[VLENB:.*]] = llvm.inline_asm has_side_effects "csrr $0, vlenb", "=r"  : () -> i64
+// CHECK-NEXT: %[[MAX:.*]] = arith.constant 64 : i64
+// CHECK-NEXT: %[[OK:.*]] = arith.cmpi ule, %[[VLENB]], %[[MAX]] : i64
+// CHECK-NEXT: cf.cond_br %[[OK]]
+// CHECK: %[[VS:.*]] = vector.vscale
+// CHECK: %[[VL:.*]] = arith.muli %[[VS]], %{{.*}} : index
+// CHECK: %[[CHUNKS:.*]] = arith.ceildivui %{{.*}}, %[[VL]] : index
+// CHECK: scf.for %{{.*}} = %{{.*}} to %[[CHUNKS]]
+// CHECK: scf.for {{.*}} iter_args({{.*}}) -> (vector<[8]xi32>, vector<[8]xi32>, vector<[8]xi32>, vector<[8]xi32>)
+// CHECK: %[[W:.*]] = arith.extsi {{.*}} : vector<[8]xi8> to vector<[8]xi16>
 // CHECK: %[[A:.*]] = memref.load {{.*}} : memref<{{[0-9]+}}xi8>
 // CHECK: %[[A16:.*]] = arith.extsi %[[A]] : i8 to i16
-// CHECK: %[[B:.*]] = vector.broadcast %[[A16]] : i16 to vector<16xi16>
-// CHECK: %[[P:.*]] = arith.muli %[[B]], %[[W]] : vector<16xi16>
-// CHECK: arith.addi {{.*}} : vector<16xi16>
-// CHECK: arith.extsi {{.*}} : vector<16xi16> to vector<16xi32>
-// CHECK-NEXT: arith.addi {{.*}} : vector<16xi32>
+// CHECK: %[[B:.*]] = vector.broadcast %[[A16]] : i16 to vector<[8]xi16>
+// CHECK: %[[P:.*]] = arith.muli %[[B]], %[[W]] : vector<[8]xi16>
+// CHECK: arith.addi {{.*}} : vector<[8]xi16>
+// CHECK: arith.extsi {{.*}} : vector<[8]xi16> to vector<[8]xi32>
+// CHECK-NEXT: arith.addi {{.*}} : vector<[8]xi32>
 // CHECK-NOT: arm_neon
-// CHECK: vector.extract_strided_slice {{.*}} {offsets = [0], sizes = [4], strides = [1]} : vector<16xi32> to vector<4xi32>
+// CHECK: vector.store %{{.*}}, %[[ACC]][%{{.*}}] : memref<256xi32>, vector<[8]xi32>
+// CHECK: vector.load %[[ACC]][%{{.*}}] : memref<256xi32>, vector<4xi32>
 // CHECK: arith.shrsi {{.*}} : vector<4xi64>
 // CHECK: return %{{.*}} : i32
 // CHECK-NOT: func.func @main
@@ -53,17 +68,17 @@ func.func @main(%x: tensor<?x4x4x16xf32>) -> tensor<?x4xf32> {
 
 // -----
 
-// 4-bit packed weights stay packed (8 bytes per 16 weights) and are
-// sign-extended in registers (shift left, arithmetic shift right: no folded
-// factor, which would take the int16 headroom); |w| <= 8 lets 16 products
-// (one K step) be summed in int16 before one widening.
-// CHECK: memref.global "private" constant @model_w_{{[0-9]+}} : memref<256xi8>
+// 4-bit packed weights stay packed (a 64-channel block of 32 weights: 1024
+// bytes) and are sign-extended in registers (shift left, arithmetic shift
+// right: no folded factor, which would take the int16 headroom); |w| <= 8
+// lets 16 products (one K step) be summed in int16 before one widening.
+// CHECK: memref.global "private" constant @model_w_{{[0-9]+}} : memref<1024xi8>
 // CHECK-LABEL: func.func @model_run
-// CHECK: arith.shli {{.*}} : vector<16xi8>
-// CHECK: arith.shrsi {{.*}} : vector<16xi8>
-// CHECK-COUNT-15: arith.addi {{.*}} : vector<16xi16>
-// CHECK-NEXT: arith.extsi {{.*}} : vector<16xi16> to vector<16xi32>
-// CHECK-NEXT: arith.addi {{.*}} : vector<16xi32>
+// CHECK: arith.shli {{.*}} : vector<[8]xi8>
+// CHECK: arith.shrsi {{.*}} : vector<[8]xi8>
+// CHECK-COUNT-15: arith.addi {{.*}} : vector<[8]xi16>
+// CHECK-NEXT: arith.extsi {{.*}} : vector<[8]xi16> to vector<[8]xi32>
+// CHECK-NEXT: arith.addi {{.*}} : vector<[8]xi32>
 // CHECK-NEXT: scf.yield
 // LLVM-LABEL: llvm.func @net_run
 func.func @main(%x: tensor<1x32xf32>) -> tensor<1x16xf32> {
