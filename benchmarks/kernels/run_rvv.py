@@ -19,6 +19,8 @@ method of run.py, for --lower-to-rvv).
 
 Writes benchmarks/out/kernels-rvv.json and benchmarks/out/kernels-rvv.md.
 Usage: benchmarks/kernels/run_rvv.py [--build build] [--skip-models]
+                                    [--models plain_cnn,res_cnn,dw_cnn]
+                                    [--bits 8,4,2]
 """
 import argparse
 import json
@@ -123,14 +125,13 @@ def count_insns(plugin, app, images, n, work):
     return int(re.search(r"insns: (\d+)", open(out).read()).group(1))
 
 
-def model_counts(bindir, work):
+def model_counts(bindir, work, models, widths):
     data = os.path.join(ROOT, "examples", "data")
     plugin = os.path.join(os.path.dirname(bindir), "lib",
                           "libmpq-qemu-insn-count.so")
     rows = []
-    for model, bits, target in [(m, b, t)
-                                for m in ["plain_cnn", "res_cnn", "dw_cnn"]
-                                for b in [8, 4, 2] for t in TARGETS]:
+    for model, bits, target in [(m, b, t) for m in models for b in widths
+                                for t in TARGETS]:
             d = os.path.join(work, f"{model}-w{bits}-{target}")
             subprocess.run([os.path.join(bindir, "mpq-compile"),
                             os.path.join(ROOT, "examples", "models",
@@ -184,6 +185,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default=os.path.join(ROOT, "build"))
     ap.add_argument("--skip-models", action="store_true")
+    ap.add_argument("--models", default="plain_cnn,res_cnn,dw_cnn")
+    ap.add_argument("--bits", default="8,4,2")
     a = ap.parse_args()
     bindir = os.path.join(os.path.abspath(a.build), "bin")
     outdir = os.path.join(ROOT, "benchmarks", "out")
@@ -194,7 +197,8 @@ def main():
         mr = []
         if not a.skip_models:
             log("whole models (qemu instruction counts):")
-            mr = model_counts(bindir, work)
+            mr = model_counts(bindir, work, a.models.split(","),
+                              [int(b) for b in a.bits.split(",")])
     json.dump({"kernels": kr, "models": mr},
               open(os.path.join(outdir, "kernels-rvv.json"), "w"), indent=1)
     md = markdown(kr, mr)
