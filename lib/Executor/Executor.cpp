@@ -394,6 +394,9 @@ Executor::execute(func::FuncOp func, Block::iterator begin,
       }
     }
 
+    if (stopCondition && stopCondition())
+      return SmallVector<Tensor>();
+
     // Free intermediates that are dead now.
     auto rel = plan.release.find(&op);
     if (rel != plan.release.end()) {

@@ -320,6 +320,9 @@ FailureOr<LayerInputStats> QuantizeImpl::measureInput(const LayerData &layer,
     // layers before it, and its float input through the float ones.
     Executor exec(fn->getParentOfType<ModuleOp>());
     exec.setObserver(observe);
+    // Nothing after this layer's inputs matters: stop there.
+    exec.setStopCondition(
+        [&] { return codes && (sampleEvery == 0 || floats); });
     int64_t n = calibData->getDimSize(0);
     int64_t batch = samplesPerRun(fn, 128); // 1 for a batch-1 model
     for (int64_t begin = 0; begin < n; begin += batch) {

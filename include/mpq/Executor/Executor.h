@@ -196,6 +196,14 @@ public:
     observer = std::move(newObserver);
   }
 
+  /// Installs `stop` (null to remove): checked after every op; once it
+  /// returns true, run() stops and returns no outputs. A caller that only
+  /// observes values early in the function (GPTQ measuring one layer's
+  /// input) skips the rest.
+  void setStopCondition(std::function<bool()> stop) {
+    stopCondition = std::move(stop);
+  }
+
   /// Accumulates wall-clock time per op name while enabled.
   void setProfiling(bool enable) { profiling = enable; }
   /// Prints the accumulated per-op times, most expensive first.
@@ -241,6 +249,7 @@ private:
   ExecContext ctx;
   bool profiling = false;
   ValueObserver observer;
+  std::function<bool()> stopCondition;
   /// Op name -> (calls, seconds).
   llvm::StringMap<std::pair<int64_t, double>> profile;
   /// Liveness information per function.
