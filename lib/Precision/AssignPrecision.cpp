@@ -611,6 +611,10 @@ void AssignPrecisionPass::runOnOperation() {
   if (targetDesc)
     stats.push_back(
         b.getNamedAttr("predicted_cycles", b.getF64FloatAttr(cycles)));
+  if (targetDesc && targetDesc->clockGHz > 0)
+    stats.push_back(b.getNamedAttr(
+        "predicted_latency_us",
+        b.getF64FloatAttr(cycles / (targetDesc->clockGHz * 1e3))));
   if (evaluator) {
     FailureOr<double> loss = evaluator->evaluate(overridesOf(layout));
     if (failed(loss))

@@ -23,6 +23,8 @@ llvm::StringRef mpq::precision::getResourceName(Resource r) {
     return "GBOPs";
   case Resource::Cycles:
     return "cycles";
+  case Resource::LatencyUs:
+    return "latency (us)";
   }
   return "?";
 }
@@ -31,8 +33,9 @@ static llvm::Error budgetError(llvm::StringRef item, llvm::StringRef why) {
   return llvm::createStringError(
       llvm::inconvertibleErrorCode(),
       llvm::formatv("bad budget item '{0}': {1}; expected size:<n>[B|KB|KiB|"
-                    "MB|MiB], size-kb:<n>, avg-weight-bits:<b>, bops:<G> or "
-                    "cycles:<n>[K|M|G], separated by commas",
+                    "MB|MiB], size-kb:<n>, avg-weight-bits:<b>, bops:<G>, "
+                    "cycles:<n>[K|M|G] or latency-us:<t>, separated by "
+                    "commas",
                     item, why)
           .str());
 }
@@ -99,8 +102,9 @@ mpq::precision::parseBudget(llvm::StringRef spec) {
         return budgetError(item, "not a number");
       lim = {Resource::Cycles, v};
     } else if (key == "latency-us") {
-      return budgetError(item, "the target files carry no clock frequency "
-                               "yet; give a cycle budget instead");
+      if (!parseNumber(value, {}, v))
+        return budgetError(item, "not a number");
+      lim = {Resource::LatencyUs, v};
     } else {
       return budgetError(item, "unknown kind '" + key.str() + "'");
     }
@@ -193,6 +197,26 @@ llvm::Expected<double> CostModel::cycles(const LayerCounts &l,
   return std::max(computeCycles(l, weightBits), memoryCycles(l, weightBits));
 }
 
+llvm::Expected<double> CostModel::latencyUs(const LayerCounts &l,
+                                            unsigned weightBits,
+                                            unsigned actBits) const {
+  if (!target)
+    return llvm::createStringError(
+        llvm::inconvertibleErrorCode(),
+        "a latency budget needs a target (target=)");
+  if (!(target->clockGHz > 0))
+    return llvm::createStringError(
+        llvm::inconvertibleErrorCode(),
+        llvm::formatv("a latency budget needs the clock of target '{0}' "
+                      "(clock_ghz in its file)",
+                      target->name)
+            .str());
+  llvm::Expected<double> c = cycles(l, weightBits, actBits);
+  if (!c)
+    return c.takeError();
+  return *c / (target->clockGHz * 1e3);
+}
+
 llvm::Expected<double> CostModel::cost(Resource r, const LayerCounts &l,
                                        unsigned weightBits, unsigned actBits,
                                        int64_t totalWeights) const {
@@ -207,6 +231,8 @@ llvm::Expected<double> CostModel::cost(Resource r, const LayerCounts &l,
     return bops(l, weightBits, actBits) / 1e9;
   case Resource::Cycles:
     return cycles(l, weightBits, actBits);
+  case Resource::LatencyUs:
+    return latencyUs(l, weightBits, actBits);
   }
   return 0.0;
 }

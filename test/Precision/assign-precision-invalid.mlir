@@ -1,6 +1,8 @@
 // RUN: mpq-opt %s -split-input-file -verify-diagnostics --assign-precision="budget=avg-weight-bits:1"
 // RUN: not mpq-opt %s --assign-precision="budget=size:abc" 2>&1 | FileCheck %s --check-prefix=SYNTAX
 // RUN: not mpq-opt %s --assign-precision="budget=latency-us:10" 2>&1 | FileCheck %s --check-prefix=LATENCY
+// RUN: not mpq-opt %s --assign-precision="budget=latency-us:10 target=no-clock targets-dir=%S/Inputs/targets" 2>&1 | FileCheck %s --check-prefix=CLOCK
+// RUN: not mpq-opt %s --assign-precision="budget=latency-us:fast" 2>&1 | FileCheck %s --check-prefix=LATENCY-SYNTAX
 // RUN: not mpq-opt %s --assign-precision="strategy=loss-aware budget=avg-weight-bits:4 data=x.npy" 2>&1 | FileCheck %s --check-prefix=LABELS
 // RUN: not mpq-opt %s --assign-precision="strategy=clado budget=avg-weight-bits:4" 2>&1 | FileCheck %s --check-prefix=DATA
 // RUN: not mpq-opt %s --assign-precision="target=cortex-a53 act-bits=4" 2>&1 | FileCheck %s --check-prefix=TARGET
@@ -14,14 +16,16 @@
 
 // Every refusal of --assign-precision, at the entry function.
 
-// SYNTAX: error: bad budget item 'size:abc': not a size; expected size:<n>[B|KB|KiB|MB|MiB], size-kb:<n>, avg-weight-bits:<b>, bops:<G> or cycles:<n>[K|M|G], separated by commas
-// LATENCY: error: bad budget item 'latency-us:10': the target files carry no clock frequency yet; give a cycle budget instead
+// SYNTAX: error: bad budget item 'size:abc': not a size; expected size:<n>[B|KB|KiB|MB|MiB], size-kb:<n>, avg-weight-bits:<b>, bops:<G>, cycles:<n>[K|M|G] or latency-us:<t>, separated by commas
+// LATENCY: error: a latency budget needs a target (target=)
 // LABELS: error: strategy=loss-aware needs labels
 // DATA: error: strategy needs sensitivity samples
 // TARGET: error: target 'cortex-a53' cannot run 4-bit activations
 // WIDTH: error: weight-bits must be 2..8, got 9
 // EXCLUDE: error: exclude: no layer named 'conv9'; layers are first, last, fc
 // STRATEGY: Cannot find option named 'greedy'
+// CLOCK: error: a latency budget needs the clock of target 'no-clock' (clock_ghz in its file)
+// LATENCY-SYNTAX: error: bad budget item 'latency-us:fast': not a number
 // CYCLES: error: a cycle budget needs a target (target=)
 // GRANULARITY: error: granularity must be per-channel or per-tensor, got 'per-row'
 // METHOD: error: weight-method must be mmse or maxabs, got 'lsq'

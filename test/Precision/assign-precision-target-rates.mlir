@@ -23,3 +23,9 @@
 // CLADO: predicted_cycles = 1.500000e+02
 // CLADO: tosa.conv2d {{.*}}mpq.precision = #mpq.precision<weight_bits = 4, act_bits = 8>
 // CLADO: tosa.matmul {{.*}}mpq.precision = #mpq.precision<weight_bits = 2, act_bits = 8>
+
+// A latency budget is cycles at the target's clock_ghz (1 GHz here:
+// 0.2 us = 200 cycles), so it picks what the cycle budget picks.
+// RUN: mpq-opt %S/Inputs/tiny_cnn.mlir --mpq-calibrate="data=%t.x.npy" --assign-precision="strategy=uniform budget=latency-us:0.2 weight-bits=2,4,8 target=lowbit-fast targets-dir=%S/Inputs/targets" 2>/dev/null | FileCheck %s --check-prefix=LATENCY
+// LATENCY: predicted_latency_us = 1.050000e-01
+// LATENCY: tosa.conv2d {{.*}}mpq.precision = #mpq.precision<weight_bits = 2, act_bits = 8>

@@ -67,6 +67,24 @@ TEST(CostModel, RooflineOfComputeAndWeightTraffic) {
   EXPECT_DOUBLE_EQ(*cm.cycles(fc, 8, 8), 2000);
 }
 
+TEST(CostModel, LatencyAtTheTargetClock) {
+  TargetDescription t = sdotTarget();
+  CostModel cm(&t);
+  LayerCounts conv{1000, 480000};
+  EXPECT_DOUBLE_EQ(*cm.latencyUs(conv, 8, 8), 10); // 20000 cycles at 2 GHz
+  EXPECT_DOUBLE_EQ(*cm.cost(Resource::LatencyUs, conv, 8, 8, 1000), 10);
+  auto limits = parseBudget("latency-us:12.5,cycles:2K");
+  ASSERT_TRUE(bool(limits));
+  EXPECT_EQ((*limits)[0].resource, Resource::LatencyUs);
+  EXPECT_DOUBLE_EQ((*limits)[0].value, 12.5);
+  t.clockGHz = 0;
+  auto noClock = cm.latencyUs(conv, 8, 8);
+  ASSERT_FALSE(bool(noClock));
+  EXPECT_EQ(llvm::toString(noClock.takeError()),
+            "a latency budget needs the clock of target 'test' (clock_ghz in "
+            "its file)");
+}
+
 TEST(CostModel, NoRateForTheKernelIsAnError) {
   TargetDescription t = sdotTarget();
   t.features = {"neon"};

@@ -180,7 +180,7 @@ TEST(Budget, Parse) {
 TEST(Budget, Errors) {
   for (const char *bad : {"", "size", "size:", "size:abc", "size:-1",
                           "foo:3", "avg-weight-bits:3,avg-weight-bits:4",
-                          "latency-us:10", "size:40KiBx"}) {
+                          "latency-us:ten", "latency-us:0", "size:40KiBx"}) {
     auto b = parseBudget(bad);
     EXPECT_FALSE(bool(b)) << bad;
     if (!b)

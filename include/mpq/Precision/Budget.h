@@ -10,6 +10,8 @@
 //                                       (MACs * weight bits * act bits)
 //   cycles:C                            estimated cycles per sample on the
 //                                       target (K/M/G suffixes; needs target)
+//   latency-us:T                        estimated microseconds per sample:
+//                                       cycles / the target's clock_ghz
 //
 // The cost of one layer at one (weight, activation) width comes from its
 // parameter and MAC counts and, for cycles, from the target description.
@@ -32,7 +34,7 @@ struct TargetDescription;
 
 namespace mpq::precision {
 
-enum class Resource { SizeBytes, AvgWeightBits, BOPs, Cycles };
+enum class Resource { SizeBytes, AvgWeightBits, BOPs, Cycles, LatencyUs };
 
 /// Printable name of a resource ("size (bytes)", ...).
 llvm::StringRef getResourceName(Resource r);
@@ -87,6 +89,10 @@ public:
   /// Packed weight bytes / (memory bandwidth / clock): the weights read
   /// from DRAM once per sample. 0 when the target gives no clock.
   double memoryCycles(const LayerCounts &l, unsigned weightBits) const;
+  /// cycles() in microseconds at the target's clock_ghz; fails without a
+  /// target or a clock.
+  llvm::Expected<double> latencyUs(const LayerCounts &l, unsigned weightBits,
+                                   unsigned actBits) const;
   /// Name of the kernel whose rate cycles() uses ("int8-sdot").
   std::string kernelKind() const;
 

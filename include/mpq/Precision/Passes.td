@@ -29,7 +29,8 @@ def AssignPrecisionPass : Pass<"assign-precision", "mlir::ModuleOp"> {
       branch and bound.
 
     Budgets combine with commas: `size:40KiB`, `size-kb:K`,
-    `avg-weight-bits:B`, `bops:G`, `cycles:N` (needs `target`). A budget no
+    `avg-weight-bits:B`, `bops:G`, `cycles:N` and `latency-us:T` (both
+    need `target`; latency also the target's `clock_ghz`). A budget no
     layout meets is an error naming the smallest achievable value.
     Pinned layers (`exclude=first,last` or names) keep the highest widths.
 
@@ -54,7 +55,8 @@ def AssignPrecisionPass : Pass<"assign-precision", "mlir::ModuleOp"> {
                         "(Deng et al.)"))}]>,
     Option<"budget", "budget", "std::string", "\"\"",
            "limits, comma-separated: size:40KiB, size-kb:K, "
-           "avg-weight-bits:B, bops:G, cycles:N (none: highest widths)">,
+           "avg-weight-bits:B, bops:G, cycles:N, latency-us:T (none: "
+           "highest widths)">,
     Option<"target", "target", "std::string", "\"\"",
            "target description targets/NAME.yaml (cycle costs; widths "
            "the target cannot run are refused)">,
