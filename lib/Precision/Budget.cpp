@@ -5,6 +5,7 @@
 
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/FormatVariadic.h"
 
 #include <algorithm>
@@ -167,12 +168,40 @@ std::string CostModel::kernelKind() const {
   return "int8-smlal";
 }
 
+/// Rows of the output tile of the GEMM microkernel of `kind`
+/// (lib/Conversion/MPQToNeon/NeonMicrokernels.cpp: SMMLA 4x16c8, SDOT
+/// 6x8c4, SMULL+SADALP 2x16c4); low-bit weights are unpacked once per tile
+/// pass, so a layer with fewer output rows than that pays the unpacking
+/// over fewer MACs.
+static int64_t tileRows(llvm::StringRef kind) {
+  return llvm::StringSwitch<int64_t>(kind)
+      .Case("int8-smmla", 4)
+      .Case("int8-sdot", 6)
+      .Case("int8-smlal", 2)
+      .Default(1);
+}
+
 double CostModel::computeCycles(const LayerCounts &l,
                                 unsigned weightBits) const {
   if (!target)
     return 0;
-  double rate = target->macsPerCycle(kernelKind(), containerBits(weightBits));
-  return rate > 0 ? double(l.macs) / rate : 0;
+  std::string kind = kernelKind();
+  double r8 = target->macsPerCycle(kind, 8);
+  double rw = target->macsPerCycle(kind, containerBits(weightBits));
+  if (!(rw > 0) || !(r8 > 0))
+    return 0;
+  if (l.numWeights <= 0 || rw == r8)
+    return double(l.macs) / rw;
+  // The measured rates are those of full tiles. The W8 part is per MAC;
+  // the low-bit surcharge (1/rw - 1/r8 per MAC of a full tile) is per
+  // weight and tile pass: rows = MACs / weights output rows per sample,
+  // run in passes of tileRows (a remainder pass counts whole).
+  int64_t mr = tileRows(kind);
+  int64_t rows = std::max<int64_t>(1, (l.macs + l.numWeights / 2) /
+                                          l.numWeights);
+  double rowsRun = double((rows + mr - 1) / mr * mr);
+  return double(l.macs) / r8 +
+         double(l.numWeights) * rowsRun * (1.0 / rw - 1.0 / r8);
 }
 
 double CostModel::memoryCycles(const LayerCounts &l,
