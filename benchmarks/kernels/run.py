@@ -21,13 +21,15 @@ Usage: benchmarks/kernels/run.py [--build build] [--quick]
 import argparse
 import json
 import os
-import re
 import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import common  # noqa: E402
+from common import count_insns, hot_block, log  # noqa: E402
+
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-MCA = "/usr/lib/llvm-22/bin/llvm-mca"
 CLANG = "/usr/lib/llvm-22/bin/clang"
 # target -> llvm-mca CPU models that stand for it
 MCA_CPUS = {
@@ -44,43 +46,13 @@ PEAK_INSN = {"sdot": "sdot v{i}.4s, v16.16b, v17.4b[0]",
              "smull": "smlal v{i}.8h, v16.8b, v17.8b"}
 
 
-def log(msg):
-    print(msg, file=sys.stderr, flush=True)
-
-
-def hot_block(asm_path):
-    """Lines of the basic block with the most MAC instructions."""
-    blocks, cur = [], []
-    for line in open(asm_path):
-        s = line.strip()
-        if re.match(r"^[.\w]+:$", s):
-            blocks.append(cur)
-            cur = []
-            continue
-        if not s or s.startswith((".", "//", "@", ";")):
-            continue
-        cur.append(s)
-        op = s.split()[0]
-        if op in ("b", "br", "ret", "cbz", "cbnz", "tbz", "tbnz") or \
-                op.startswith("b."):
-            blocks.append(cur)  # a branch ends the basic block
-            cur = []
-    blocks.append(cur)
-
-    def macs(block):
-        return sum(MACS.get(l.split()[0], 0) for l in block)
-    best = max(blocks, key=macs)
-    return best, macs(best)
+def is_branch(op):
+    return op in ("b", "br", "ret", "cbz", "cbnz", "tbz", "tbnz") or \
+        op.startswith("b.")
 
 
 def mca(lines, cpu):
-    out = subprocess.run([MCA, "-mtriple=aarch64", f"-mcpu={cpu}",
-                          "-mattr=+dotprod,+i8mm", "-iterations=300"],
-                         input="\n".join(lines) + "\n", capture_output=True,
-                         text=True, check=True).stdout
-    it = int(re.search(r"Iterations:\s+(\d+)", out).group(1))
-    cyc = int(re.search(r"Total Cycles:\s+(\d+)", out).group(1))
-    return cyc / it
+    return common.mca(lines, "aarch64", cpu, "+dotprod,+i8mm")
 
 
 def peak(kind, cpu):
@@ -102,7 +74,7 @@ def kernel_rates(bindir, work, quick):
             subprocess.run([os.path.join(bindir, "mpq-codegen"), mlir,
                             "--target", target, "-o", d, "--asm", asm],
                            check=True, capture_output=True)
-            block, macs = hot_block(asm)
+            block, macs = hot_block(asm, MACS, is_branch)
             kind = next(k for k in ("smmla", "sdot", "smull")
                         if any(l.split()[0].startswith(k) for l in block))
             for cpu in cpus:
@@ -117,17 +89,6 @@ def kernel_rates(bindir, work, quick):
                 log(f"  W{bits} {target:11} {cpu:12} {kind:6} "
                     f"{rate:6.1f} MACs/cycle ({100 * rate / pk:5.1f}% of {pk:.0f})")
     return rows
-
-
-def count_insns(plugin, cpu, app, images, n, work):
-    import numpy as np
-    x = os.path.join(work, f"x{n}.npy")
-    np.save(x, np.load(images)[:n])
-    out = os.path.join(work, "count.txt")
-    subprocess.run(["qemu-aarch64", "-cpu", cpu, "-plugin",
-                    f"{plugin},out={out}", app, x,
-                    os.path.join(work, "y.npy")], check=True)
-    return int(re.search(r"insns: (\d+)", open(out).read()).group(1))
 
 
 def model_counts(bindir, work, quick):
@@ -159,8 +120,8 @@ def model_counts(bindir, work, quick):
                                 os.path.join(d, "model.o"), "-o", app],
                                check=True)
                 images = os.path.join(data, "test_images_256.npy")
-                c1 = count_insns(plugin, cpu, app, images, 1, d)
-                c17 = count_insns(plugin, cpu, app, images, 17, d)
+                c1 = count_insns("qemu-aarch64", cpu, plugin, app, images, 1, d)
+                c17 = count_insns("qemu-aarch64", cpu, plugin, app, images, 17, d)
                 per = (c17 - c1) / 16
                 rows.append({"model": model, "bits": bits, "target": target,
                              "gemm": report["codegen"]["gemm_microkernel"],

@@ -30,8 +30,11 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import common  # noqa: E402
+from common import count_insns, hot_block, log  # noqa: E402
+
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-MCA = "/usr/lib/llvm-22/bin/llvm-mca"
 CLANG = "/usr/lib/llvm-22/bin/clang"
 MACS = {"vwmacc.vx": 1, "vwmacc.vv": 1, "vwmul.vx": 1, "vwmul.vv": 1}
 MCA_VLEN = 256  # LLVM's SpacemiT X60 model (zvl256b)
@@ -41,50 +44,14 @@ TARGETS = ["rv64gcv", "spacemit-x60"]
 QEMU_CPU = "rv64,v=true,vext_spec=v1.0,vlen=256"
 
 
-def log(msg):
-    print(msg, file=sys.stderr, flush=True)
-
-
 def kernel_lanes(gemm):
     if gemm.startswith("rvv-vla-"):
         return MCA_VLEN // 8
     return int(re.search(r"x(\d+)$", gemm).group(1))
 
 
-def hot_block(asm_path):
-    blocks, cur = [], []
-    for line in open(asm_path):
-        s = line.strip()
-        if re.match(r"^[.\w]+:", s) and not s.startswith("."):
-            blocks.append(cur)
-            cur = []
-            continue
-        if re.match(r"^\.\w+:", s):
-            blocks.append(cur)
-            cur = []
-            continue
-        if not s or s.startswith((".", "#")):
-            continue
-        cur.append(s)
-        if s.split()[0] in BRANCHES:
-            blocks.append(cur)
-            cur = []
-    blocks.append(cur)
-
-    def macs(block):
-        return sum(MACS.get(l.split()[0], 0) for l in block)
-    best = max(blocks, key=macs)
-    return best, macs(best)
-
-
 def mca(lines):
-    out = subprocess.run([MCA, "-mtriple=riscv64", "-mcpu=spacemit-x60",
-                          "-iterations=300"],
-                         input="\n".join(lines) + "\n", capture_output=True,
-                         text=True, check=True).stdout
-    it = int(re.search(r"Iterations:\s+(\d+)", out).group(1))
-    cyc = int(re.search(r"Total Cycles:\s+(\d+)", out).group(1))
-    return cyc / it
+    return common.mca(lines, "riscv64", "spacemit-x60")
 
 
 def kernel_rates(bindir, work):
@@ -101,7 +68,7 @@ def kernel_rates(bindir, work):
                                 "--target", target, "-o", d, "--asm", asm],
                                check=True, capture_output=True, text=True)
             gemm = re.search(r"bytes, ([^)]+)\)", r.stderr).group(1)
-            block, insns = hot_block(asm)
+            block, insns = hot_block(asm, MACS, lambda op: op in BRANCHES)
             macs = insns * kernel_lanes(gemm)
             cycles = mca(block)
             rate = macs / cycles
@@ -112,17 +79,6 @@ def kernel_rates(bindir, work):
             log(f"  W{bits} {target:12} {gemm:20} {len(block):4} insns {macs:5} MACs "
                 f"{cycles:7.1f} cycles: {rate:5.2f} MACs/cycle")
     return rows
-
-
-def count_insns(plugin, app, images, n, work):
-    import numpy as np
-    x = os.path.join(work, f"x{n}.npy")
-    np.save(x, np.load(images)[:n])
-    out = os.path.join(work, "count.txt")
-    subprocess.run(["qemu-riscv64", "-cpu", QEMU_CPU, "-plugin",
-                    f"{plugin},out={out}", app, x,
-                    os.path.join(work, "y.npy")], check=True)
-    return int(re.search(r"insns: (\d+)", open(out).read()).group(1))
 
 
 def model_counts(bindir, work, models, widths):
@@ -149,8 +105,8 @@ def model_counts(bindir, work, models, widths):
                             os.path.join(ROOT, "examples/deploy/main.c"),
                             os.path.join(d, "model.o"), "-o", app], check=True)
             images = os.path.join(data, "test_images_256.npy")
-            c1 = count_insns(plugin, app, images, 1, d)
-            c17 = count_insns(plugin, app, images, 17, d)
+            c1 = count_insns("qemu-riscv64", QEMU_CPU, plugin, app, images, 1, d)
+            c17 = count_insns("qemu-riscv64", QEMU_CPU, plugin, app, images, 17, d)
             per = (c17 - c1) / 16
             rows.append({"model": model, "bits": bits, "target": target,
                          "macs": macs, "insns_per_inference": per,
