@@ -13,12 +13,13 @@ Prints one line per mismatch and a summary; exits 1 on any mismatch.
 import argparse
 import itertools
 import os
-import subprocess
 import sys
 
 import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
+
+from run_against import count_mismatches, import_and_run
 
 
 def main():
@@ -52,30 +53,8 @@ def main():
     model = helper.make_model(graph,
                               opset_imports=[helper.make_opsetid("", 13)])
     onnx.checker.check_model(model)
-    path = os.path.join(args.work, "model.onnx")
-    onnx.save(model, path)
-    mlir = os.path.join(args.work, "model.mlir")
-    subprocess.run([os.path.join(args.bin, "mpq-translate"), "--import-onnx",
-                    path, "-o", mlir], check=True)
-    np.save(os.path.join(args.work, "x.npy"), x)
-    outs = [os.path.join(args.work, f"y{i}.npy") for i in range(len(refs))]
-    cmd = [os.path.join(args.bin, "mpq-run"), mlir, "-i",
-           os.path.join(args.work, "x.npy")]
-    for o in outs:
-        cmd += ["-o", o]
-    subprocess.run(cmd, check=True)
-
-    bad = 0
-    for (name, ref), o in zip(refs, outs):
-        got = np.load(o)
-        if got.shape != ref.shape:
-            print(f"{name}: shape {list(got.shape)}, reference "
-                  f"{list(ref.shape)}")
-            bad += 1
-        elif not np.allclose(got, ref, rtol=1e-5, atol=1e-5):
-            print(f"{name}: values differ (max error "
-                  f"{np.abs(got - ref).max():.3g})")
-            bad += 1
+    got = import_and_run(model, x, args.bin, args.work)
+    bad = count_mismatches(refs, got)
     print(f"transpose of a conv output: {len(refs) - bad}/{len(refs)} "
           "permutations match NumPy")
     sys.exit(1 if bad else 0)
