@@ -46,6 +46,48 @@ int64_t mpq::rvvInt16Chunk(int64_t maxAbs, int64_t limit) {
 
 namespace {
 
+/// Field `phi` (of `fields` per byte, `c` bits each, low bits first) of the
+/// byte vector `x`, sign-extended to `vi16`; `splat` makes an i8 splat of
+/// x's type.
+Value unpackField(ImplicitLocOpBuilder &ib, Value x, int64_t fields,
+                  int64_t c, int64_t phi, VectorType vi16,
+                  llvm::function_ref<Value(int64_t)> splat) {
+  if (fields > 1) {
+    int64_t up = 8 - c * (phi + 1);
+    if (up)
+      x = arith::ShLIOp::create(ib, x, splat(up));
+    x = arith::ShRSIOp::create(ib, x, splat(8 - c));
+  }
+  return arith::ExtSIOp::create(ib, vi16, x);
+}
+
+/// One 16-deep K step at depth `kb` of a tile of `tileRows` rows: every
+/// activation byte a[r][kb + j] (scalar, broadcast) times the int16 weight
+/// register `weight(j)`, summed in int16 over `chunk` depths (the proven
+/// bound, rvvInt16Chunk), then widened into the int32 accumulators `acc`.
+void emitKStep(ImplicitLocOpBuilder &ib, Value a, Value aBase, int64_t aStride,
+               int64_t tileRows, Value kb, int64_t chunk, VectorType vi16,
+               VectorType vi32, llvm::function_ref<Value(int64_t)> weight,
+               SmallVectorImpl<Value> &acc) {
+  for (int64_t j0 = 0; j0 < 16; j0 += chunk) {
+    SmallVector<Value> acc16(tileRows);
+    for (int64_t j = j0; j < j0 + chunk; ++j) {
+      Value w16 = weight(j);
+      for (int64_t r = 0; r < tileRows; ++r) {
+        Value ai = addI(ib, addC(ib, aBase, r * aStride), addC(ib, kb, j));
+        Value x = memref::LoadOp::create(ib, a, ValueRange{ai});
+        Value x16 = arith::ExtSIOp::create(ib, ib.getI16Type(), x);
+        Value p = arith::MulIOp::create(
+            ib, vector::BroadcastOp::create(ib, vi16, x16), w16);
+        acc16[r] = acc16[r] ? Value(arith::AddIOp::create(ib, acc16[r], p)) : p;
+      }
+    }
+    for (int64_t r = 0; r < tileRows; ++r)
+      acc[r] = arith::AddIOp::create(
+          ib, acc[r], arith::ExtSIOp::create(ib, vi32, acc16[r]));
+  }
+}
+
 /// rvv-vwmacc-<rows>x<lanes>: `lanes` channels per weight register
 /// (vector<lanes x i8>), tiles of `rows8` rows for layers with int8 weights
 /// and `rowsLow` rows for layers whose weights are all low-bit (their
@@ -104,34 +146,11 @@ public:
             int64_t u = units * d, byteVec = u % loads, phi = u / loads;
             Value x = vector::LoadOp::create(
                 ib, vi8, w, ValueRange{addC(ib, at, byteVec * 16)});
-            if (fields > 1) {
-              int64_t up = 8 - c * (phi + 1);
-              if (up)
-                x = arith::ShLIOp::create(ib, x, splat(ib, up));
-              x = arith::ShRSIOp::create(ib, x, splat(ib, 8 - c));
-            }
-            return arith::ExtSIOp::create(ib, vi16, x);
+            return unpackField(ib, x, fields, c, phi, vi16,
+                               [&](int64_t v) { return splat(ib, v); });
           };
-          for (int64_t j0 = 0; j0 < 16; j0 += chunk) {
-            SmallVector<Value> acc16(tileRows);
-            for (int64_t j = j0; j < j0 + chunk; ++j) {
-              Value w16 = weight(j);
-              for (int64_t r = 0; r < tileRows; ++r) {
-                Value ai =
-                    addI(ib, addC(ib, aBase, r * aStride), addC(ib, kb, j));
-                Value x = memref::LoadOp::create(ib, a, ValueRange{ai});
-                Value x16 = arith::ExtSIOp::create(ib, ib.getI16Type(), x);
-                Value p = arith::MulIOp::create(
-                    ib, vector::BroadcastOp::create(ib, vi16, x16), w16);
-                acc16[r] = acc16[r]
-                               ? Value(arith::AddIOp::create(ib, acc16[r], p))
-                               : p;
-              }
-            }
-            for (int64_t r = 0; r < tileRows; ++r)
-              acc[r] = arith::AddIOp::create(
-                  ib, acc[r], arith::ExtSIOp::create(ib, vi32, acc16[r]));
-          }
+          emitKStep(ib, a, aBase, aStride, tileRows, kb, chunk, vi16, vi32,
+                    weight, acc);
           scf::YieldOp::create(ib, acc);
         });
     SmallVector<Value> out;
@@ -223,35 +242,11 @@ public:
               if (!l)
                 l = vector::LoadOp::create(
                     ib, vi8, w, ValueRange{addC(ib, at, byteVec * 16)});
-              Value x = l;
-              if (fields > 1) {
-                int64_t up = 8 - c * (phi + 1);
-                if (up)
-                  x = arith::ShLIOp::create(ib, x, splat(ib, up));
-                x = arith::ShRSIOp::create(ib, x, splat(ib, 8 - c));
-              }
-              return arith::ExtSIOp::create(ib, vi16, x);
+              return unpackField(ib, l, fields, c, phi, vi16,
+                                 [&](int64_t v) { return splat(ib, v); });
             };
-            for (int64_t j0 = 0; j0 < 16; j0 += chunk) {
-              SmallVector<Value> acc16(tileRows);
-              for (int64_t j = j0; j < j0 + chunk; ++j) {
-                Value w16 = weight(j);
-                for (int64_t r = 0; r < tileRows; ++r) {
-                  Value ai =
-                      addI(ib, addC(ib, aBase, r * aStride), addC(ib, kb, j));
-                  Value x = memref::LoadOp::create(ib, a, ValueRange{ai});
-                  Value x16 = arith::ExtSIOp::create(ib, ib.getI16Type(), x);
-                  Value p = arith::MulIOp::create(
-                      ib, vector::BroadcastOp::create(ib, vi16, x16), w16);
-                  acc16[r] = acc16[r]
-                                 ? Value(arith::AddIOp::create(ib, acc16[r], p))
-                                 : p;
-                }
-              }
-              for (int64_t r = 0; r < tileRows; ++r)
-                acc[r] = arith::AddIOp::create(
-                    ib, acc[r], arith::ExtSIOp::create(ib, vi32, acc16[r]));
-            }
+            emitKStep(ib, a, aBase, aStride, tileRows, kb, chunk, vi16, vi32,
+                      weight, acc);
             scf::YieldOp::create(ib, acc);
           });
       for (int64_t r = 0; r < tileRows; ++r)
