@@ -26,7 +26,7 @@ if [ ! -f "$BUILD/build.ninja" ]; then
     "${launcher[@]}" >&2
 fi
 ninja -C "$BUILD" -j"$J" mpq-opt mpq-translate mpq-run mpq-compile \
-  mpq-codegen mpq-fuzz-npy mpq-fuzz-onnx mpq-fuzz-mlir-run >&2
+  mpq-codegen mpq-qemu-insn-count mpq-fuzz-npy mpq-fuzz-onnx mpq-fuzz-mlir-run >&2
 
 # A report aborts (a signal), so lit's `not` cannot mistake it for the
 # expected exit code 1.

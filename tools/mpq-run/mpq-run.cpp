@@ -229,6 +229,9 @@ int main(int argc, char **argv) {
   // model exported with batch 1, run one sample at a time below) is checked
   // on its first sample.
   auto staticOneGivenMore = [&](unsigned i) {
+    // A wrong input count is verifyInputs' error, not an index past the end.
+    if (i >= funcType.getNumInputs())
+      return false;
     auto ranked = llvm::dyn_cast<RankedTensorType>(funcType.getInput(i));
     return ranked && ranked.getRank() > 0 && ranked.getDimSize(0) == 1 &&
            inputs[i].getRank() > 0 && inputs[i].getDimSize(0) > 1 &&
