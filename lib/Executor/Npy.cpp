@@ -125,7 +125,7 @@ static llvm::Expected<NpyHeader> parseHeaderDict(StringRef dict,
   StringRef dt = header.descr;
   // '=' (native) and '|' (not applicable) both mean little-endian for us.
   char order = dt.empty() ? 0 : dt.front();
-  StringRef code = dt.drop_front();
+  StringRef code = dt.empty() ? dt : dt.drop_front();
   bool little = order == '<' || order == '|' || order == '=';
   if (order == '>' && !(code == "u1" || code == "i1" || code == "b1"))
     return makeError(name, "unsupported dtype '" + dt +

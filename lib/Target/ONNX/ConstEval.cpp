@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "ConstEval.h"
+#include "mpq/Support/CheckedMath.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringSet.h"
@@ -536,15 +537,15 @@ LogicalResult mpq::onnximport::evaluate(const onnx::NodeProto &n,
       }
       to.push_back(d);
     }
-    int64_t known = 1;
-    for (int64_t d : to)
-      known *= d;
-    if (infer >= 0 && known)
-      to[infer] = x.numel() / known;
-    int64_t total = 1;
-    for (int64_t d : to)
-      total *= d;
-    if (total != x.numel()) {
+    std::optional<int64_t> known = mpq::checkedNumElements(to);
+    if (!known) {
+      err = "reshape target " + shapeStr(to) + " overflows int64";
+      return failure();
+    }
+    if (infer >= 0 && *known)
+      to[infer] = x.numel() / *known;
+    std::optional<int64_t> total = mpq::checkedNumElements(to);
+    if (!total || *total != x.numel()) {
       err = "cannot reshape " + shapeStr(x.shape) + " to " + shapeStr(to);
       return failure();
     }
