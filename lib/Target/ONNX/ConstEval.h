@@ -11,6 +11,8 @@
 #ifndef MPQ_LIB_TARGET_ONNX_CONSTEVAL_H
 #define MPQ_LIB_TARGET_ONNX_CONSTEVAL_H
 
+#include "mpq/Support/CheckedMath.h"
+
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/Support/LogicalResult.h"
 #include "llvm/ADT/ArrayRef.h"
@@ -19,6 +21,10 @@
 
 #include <onnx/onnx_pb.h>
 
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,14 +41,28 @@ struct ConstTensor {
   bool isFloat = true;
   std::vector<float> f;   // when isFloat
   std::vector<int64_t> i; // otherwise
+  /// Element count. Shapes are checked against the tensor size limit when
+  /// read, so only a zero dimension among huge ones could overflow a running
+  /// product: that is 0 (and an unchecked overflow saturates).
   int64_t numel() const {
-    int64_t n = 1;
-    for (int64_t d : shape)
-      n *= d;
-    return n;
+    std::optional<int64_t> n = mpq::checkedNumElements(shape);
+    return n ? *n : std::numeric_limits<int64_t>::max();
   }
   float fAt(int64_t k) const { return isFloat ? f[k] : float(i[k]); }
-  int64_t iAt(int64_t k) const { return isFloat ? int64_t(f[k]) : i[k]; }
+  /// As an integer: floats truncate toward zero, saturate at the int64
+  /// range and NaN gives 0 (a plain conversion of those is undefined).
+  int64_t iAt(int64_t k) const {
+    if (!isFloat)
+      return i[k];
+    double v = f[k];
+    if (std::isnan(v))
+      return 0;
+    if (v >= 0x1p63)
+      return std::numeric_limits<int64_t>::max();
+    if (v < -0x1p63)
+      return std::numeric_limits<int64_t>::min();
+    return int64_t(v);
+  }
   double dAt(int64_t k) const { return isFloat ? double(f[k]) : double(i[k]); }
 };
 
