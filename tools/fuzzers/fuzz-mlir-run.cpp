@@ -19,20 +19,12 @@
 #include "mlir/IR/Verifier.h"
 #include "mlir/Parser/Parser.h"
 
+#include "FuzzContext.h"
+
 #include <cstdlib>
 
 using namespace mlir;
 
-static MLIRContext &context() {
-  static MLIRContext *ctx = [] {
-    DialectRegistry registry;
-    mpq::registerAllMpqDialects(registry);
-    auto *c = new MLIRContext(registry, MLIRContext::Threading::DISABLED);
-    c->loadAllAvailableDialects();
-    return c;
-  }();
-  return *ctx;
-}
 
 static constexpr int64_t kMaxElements = int64_t(1) << 20;
 
@@ -53,7 +45,7 @@ static int64_t boundedElements(Type t) {
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  MLIRContext &ctx = context();
+  MLIRContext &ctx = fuzzContext();
   ScopedDiagnosticHandler quiet(&ctx, [](Diagnostic &) { return success(); });
   // The tools read files into null-terminated buffers, which MLIR's lexer
   // relies on; libFuzzer's input is not terminated.

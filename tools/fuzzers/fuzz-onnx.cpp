@@ -13,23 +13,15 @@
 #include "mlir/IR/Verifier.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include "FuzzContext.h"
+
 #include <cstdlib>
 
 using namespace mlir;
 
-static MLIRContext &context() {
-  static MLIRContext *ctx = [] {
-    DialectRegistry registry;
-    mpq::registerAllMpqDialects(registry);
-    auto *c = new MLIRContext(registry, MLIRContext::Threading::DISABLED);
-    c->loadAllAvailableDialects();
-    return c;
-  }();
-  return *ctx;
-}
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  MLIRContext &ctx = context();
+  MLIRContext &ctx = fuzzContext();
   // Refusals are expected; their text is not what is fuzzed.
   ScopedDiagnosticHandler quiet(&ctx, [](Diagnostic &) { return success(); });
   llvm::StringRef bytes(reinterpret_cast<const char *>(data), size);
