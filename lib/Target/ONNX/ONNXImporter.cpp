@@ -275,18 +275,20 @@ LogicalResult Importer::readTensor(const onnx::TensorProto &t,
     return success();
   case onnx::TensorProto::DOUBLE:
     out.isFloat = true;
+    // Counts are checked before anything of size n is allocated: an empty
+    // tensor may claim a shape of millions of elements.
+    if (raw.empty() && t.double_data_size() != n)
+      return countErr(t.double_data_size());
+    if (!raw.empty() && !rawCount(8))
+      return failure();
     out.f.resize(n);
     if (!raw.empty()) {
-      if (!rawCount(8))
-        return failure();
       for (int64_t k = 0; k < n; ++k) {
         double d;
         memcpy(&d, raw.data() + 8 * k, 8);
         out.f[k] = float(d);
       }
     } else {
-      if (t.double_data_size() != n)
-        return countErr(t.double_data_size());
       for (int64_t k = 0; k < n; ++k)
         out.f[k] = float(t.double_data(k));
     }
@@ -294,11 +296,11 @@ LogicalResult Importer::readTensor(const onnx::TensorProto &t,
   case onnx::TensorProto::FLOAT16: {
     // Half-precision weights (stored in int32_data or raw, 2 bytes each).
     out.isFloat = true;
-    out.f.resize(n);
     if (!raw.empty() && !rawCount(2))
       return failure();
     if (raw.empty() && t.int32_data_size() != n)
       return countErr(t.int32_data_size());
+    out.f.resize(n);
     for (int64_t k = 0; k < n; ++k) {
       uint16_t h;
       if (!raw.empty())
@@ -321,10 +323,10 @@ LogicalResult Importer::readTensor(const onnx::TensorProto &t,
   }
   case onnx::TensorProto::INT64:
     out.isFloat = false;
-    out.i.resize(n);
     if (!raw.empty()) {
       if (!rawCount(8))
         return failure();
+      out.i.resize(n);
       memcpy(out.i.data(), raw.data(), raw.size());
     } else {
       if (t.int64_data_size() != n)
@@ -338,14 +340,16 @@ LogicalResult Importer::readTensor(const onnx::TensorProto &t,
   case onnx::TensorProto::UINT8:
   case onnx::TensorProto::BOOL: {
     out.isFloat = false;
-    out.i.resize(n);
     int dt = t.data_type();
     size_t sz = dt == onnx::TensorProto::INT32   ? 4
                 : dt == onnx::TensorProto::INT16 ? 2
                                                  : 1;
+    if (!raw.empty() && !rawCount(sz))
+      return failure();
+    if (raw.empty() && t.int32_data_size() != n)
+      return countErr(t.int32_data_size());
+    out.i.resize(n);
     if (!raw.empty()) {
-      if (!rawCount(sz))
-        return failure();
       for (int64_t k = 0; k < n; ++k) {
         const char *p = raw.data() + sz * k;
         if (dt == onnx::TensorProto::INT32) {
@@ -363,8 +367,6 @@ LogicalResult Importer::readTensor(const onnx::TensorProto &t,
         }
       }
     } else {
-      if (t.int32_data_size() != n)
-        return countErr(t.int32_data_size());
       for (int64_t k = 0; k < n; ++k)
         out.i[k] = t.int32_data(k);
     }
