@@ -45,13 +45,17 @@ struct ValueStats {
 };
 
 /// Running sum of the input of a layer that quantization will give integer
-/// weights: over samples (conv, NHWC -> [H, W, C]) or rows (FC, [M, K] ->
-/// [K]).
+/// weights: over samples (conv, NHWC -> [H, W, C]) or rows (FC, R rows of
+/// `rowSize` = K values -> [K]).
 struct InputSum {
   std::vector<double> sum, sumSq;
   int64_t count = 0;
+  int64_t rowSize = 0; // 0: one row per sample
   void add(const Tensor &t) {
-    int64_t rows = t.getDimSize(0), per = t.getNumElements() / rows;
+    int64_t rows = rowSize ? t.getNumElements() / rowSize : t.getDimSize(0);
+    if (!rows)
+      return;
+    int64_t per = t.getNumElements() / rows;
     if (sum.empty()) {
       sum.assign(per, 0.0);
       sumSq.assign(per, 0.0);
@@ -205,7 +209,9 @@ void MPQCalibratePass::runOnOperation() {
       if (t.hasRank() && llvm::all_of(t.getShape().drop_front(), [](int64_t d) {
             return !ShapedType::isDynamic(d);
           })) {
-        inputSums[in];
+        InputSum &sum = inputSums[in];
+        if (std::optional<FullyConnectedForm> fc = matchFullyConnected(op))
+          sum.rowSize = fc->k;
         layers.push_back(op);
       }
     }

@@ -96,43 +96,21 @@ static std::optional<LayerData> readConv(Operation *op) {
 }
 
 static std::optional<LayerData> readFullyConnected(tosa::MatMulOp op) {
-  // The importer's Gemm: reshape [M,K]->[1,M,K]; matmul with a constant
-  // [1,K,N]; reshape [1,M,N]->[M,N]; add a constant [1,N] bias.
-  auto in3 = op.getA().getDefiningOp<tosa::ReshapeOp>();
+  std::optional<FullyConnectedForm> f = matchFullyConnected(op);
+  if (!f)
+    return std::nullopt;
   std::optional<SmallVector<float>> bData = constData(op.getB());
-  auto bType = cast<RankedTensorType>(op.getB().getType());
-  if (!in3 || !bData || bType.getDimSize(0) != 1 || !op.getResult().hasOneUse())
-    return std::nullopt;
-  auto out2 = dyn_cast<tosa::ReshapeOp>(*op.getResult().getUsers().begin());
-  // The input is [M, ...] flattened to [1, M, K] (a 2-D Flatten output, or,
-  // after reshapes were merged, the activation itself).
-  Value xIn = in3.getInput1();
-  auto xType = cast<RankedTensorType>(xIn.getType());
-  int64_t k = bType.getDimSize(1), n = bType.getDimSize(2);
-  int64_t inner = 1;
-  for (int64_t d : xType.getShape().drop_front())
-    inner = ShapedType::isDynamic(d) || ShapedType::isDynamic(inner)
-                ? ShapedType::kDynamic
-                : inner * d;
-  if (!out2 || xType.getRank() < 2 || inner != k ||
-      cast<RankedTensorType>(out2.getType()).getRank() != 2)
-    return std::nullopt;
+  int64_t k = f->k, n = f->n;
   LayerData l;
   l.op = op;
-  Value out = out2.getResult();
-  l.chain = {out2};
+  if (f->outputReshape)
+    l.chain.push_back(f->outputReshape);
   l.bias.assign(n, 0.0f);
-  if (out.hasOneUse()) {
-    if (auto add = dyn_cast<tosa::AddOp>(*out.getUsers().begin())) {
-      Value other = add.getInput1() == out ? add.getInput2() : add.getInput1();
-      std::optional<SmallVector<float>> c = constData(other);
-      if (c && (c->size() == size_t(n) || c->size() == 1)) {
-        for (int64_t j = 0; j < n; ++j)
-          l.bias[j] = (*c)[c->size() == 1 ? 0 : j];
-        l.chain.push_back(add);
-        out = add.getResult();
-      }
-    }
+  if (f->biasAdd) {
+    SmallVector<float> c = *constData(f->bias);
+    for (int64_t j = 0; j < n; ++j)
+      l.bias[j] = c[c.size() == 1 ? 0 : j];
+    l.chain.push_back(f->biasAdd);
   }
   l.weights.resize(n * k); // [N, K]
   for (int64_t r = 0; r < k; ++r)
@@ -142,9 +120,10 @@ static std::optional<LayerData> readFullyConnected(tosa::MatMulOp op) {
   l.rows = n;
   l.k = k;
   l.geometry.cg = k;
-  l.input = xIn;
-  l.output = out;
-  l.clamp = fusableClamp(out);
+  l.rowsPerSample = f->rowsPerSample;
+  l.input = f->input;
+  l.output = f->output;
+  l.clamp = fusableClamp(l.output);
   l.importance = perGroup(op, attr::kMeanSqPatch, k, k, 1);
   l.floatMean = perGroup(op, attr::kMeanPatch, k, k, 1);
   return l;
@@ -183,7 +162,7 @@ SmallVector<float> LayerData::toWeightLayout(ArrayRef<float> w) const {
 
 int64_t LayerData::patchesPerSample() const {
   if (!geometry.conv)
-    return 1;
+    return rowsPerSample;
   auto t = dyn_cast<RankedTensorType>(op->getResult(0).getType());
   if (!t || t.getRank() != 4 || t.isDynamicDim(1) || t.isDynamicDim(2))
     return 1;

@@ -130,6 +130,9 @@ private:
   /// Max pooling, transposes, reshapes, slices and clamps act on codes
   /// directly.
   LogicalResult quantizeCodeOp(Operation *op);
+  /// `codes` reshaped to `shape` (at most one dynamic dimension) at the
+  /// builder's insertion point.
+  Value reshapeCodes(Value codes, ArrayRef<int64_t> shape, Location loc);
   /// A copy of `op` (at the builder's insertion point) reading `codes` as
   /// its first operand and producing `resultType`, without mpq.* attributes.
   Operation *cloneOnCodes(Operation *op, Value codes, Type resultType);
@@ -447,26 +450,24 @@ LogicalResult QuantizeImpl::quantizeFullyConnected(tosa::MatMulOp op) {
   FailureOr<QValue> x = twin(layer->input, widths.actBits, loc);
   if (failed(x))
     return failure();
+  // The codes as [rows, K] (rows dynamic if the input's first dimension
+  // is).
   auto xType = cast<RankedTensorType>(layer->input.getType());
-  if (xType.getRank() != 2) {
-    // Flatten the codes to [M, K].
+  int64_t rows = xType.isDynamicDim(0)
+                     ? ShapedType::kDynamic
+                     : xType.getNumElements() / k;
+  if (xType.getShape() != ArrayRef<int64_t>{rows, k}) {
     OpBuilder::InsertionGuard g(b);
     b.setInsertionPointAfterValue(x->value);
-    int64_t m = xType.getDimSize(0);
-    auto flatType = RankedTensorType::get({m, k}, b.getI8Type());
-    auto shape = tosa::ConstShapeOp::create(
-        b, loc, tosa::shapeType::get(b.getContext(), 2),
-        DenseIntElementsAttr::get(
-            RankedTensorType::get({2}, b.getIndexType()),
-            ArrayRef<int64_t>{ShapedType::isDynamic(m) ? -1 : m, k}));
-    x->value = tosa::ReshapeOp::create(b, loc, flatType, x->value, shape);
+    x->value = reshapeCodes(x->value, {rows, k}, loc);
   }
   tosa::ClampOp clamp = layer->clamp;
   Value out = layer->quantizedOutput();
   FailureOr<QuantParamsAttr> outP = actParams(out, widths.actBits, loc);
   if (failed(outP))
     return failure();
-  b.setInsertionPoint(layer->chain.back());
+  b.setInsertionPoint(layer->chain.empty() ? op.getOperation()
+                                            : layer->chain.back());
   FailureOr<QWeight> qw = quantizeWeights(*layer, widths, *x);
   if (failed(qw))
     return failure();
@@ -475,15 +476,36 @@ LogicalResult QuantizeImpl::quantizeFullyConnected(tosa::MatMulOp op) {
     return failure();
   Value qb = biasConst(loc, qw->result.bias, x->params, qw->params);
   auto [lo, hi] = clampAttrs(clamp, *outP);
-  Value fc = FullyConnectedOp::create(b, loc, intType(out, b.getI8Type()),
-                                      x->value, qw->value, qb, x->params,
-                                      qw->params, *outP, lo, hi);
+  auto yType = RankedTensorType::get({rows, layer->rows}, b.getI8Type());
+  Value fc = FullyConnectedOp::create(b, loc, yType, x->value, qw->value, qb,
+                                      x->params, qw->params, *outP, lo, hi);
+  // Back to the layer's output shape ([B..., M, N] for a linear layer over
+  // the last axis).
+  auto outType = cast<RankedTensorType>(intType(out, b.getI8Type()));
+  if (outType != yType)
+    fc = reshapeCodes(fc, outType.getShape(), loc);
   twins[out] = {fc, *outP};
   for (Operation *c : layer->chain)
     fused.insert(c);
   if (clamp)
     fused.insert(clamp);
   return success();
+}
+
+Value QuantizeImpl::reshapeCodes(Value codes, ArrayRef<int64_t> shape,
+                                 Location loc) {
+  auto elt = cast<RankedTensorType>(codes.getType()).getElementType();
+  SmallVector<int64_t> target(shape);
+  for (int64_t &d : target)
+    if (ShapedType::isDynamic(d))
+      d = -1;
+  auto shapeOp = tosa::ConstShapeOp::create(
+      b, loc, tosa::shapeType::get(b.getContext(), target.size()),
+      DenseIntElementsAttr::get(
+          RankedTensorType::get({int64_t(target.size())}, b.getIndexType()),
+          target));
+  return tosa::ReshapeOp::create(b, loc, RankedTensorType::get(shape, elt),
+                                 codes, shapeOp);
 }
 
 LogicalResult QuantizeImpl::quantizeAdd(tosa::AddOp op) {

@@ -49,6 +49,20 @@ func.func @overflow(%x: tensor<1x200000xf32> {mpq.calib = #c}) -> tensor<1x1xf32
 
 // -----
 
+#c = #mpq.calibration<method = "minmax", range = [-1.0, 1.0], non_negative = false, lo = [-1.0, -1.0, -1.0, -1.0, -1.0, -1.0, -1.0], hi = [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0]>
+
+// A linear layer over the last axis of a 3-D input gets the same checks as
+// a Gemm: here its output was never calibrated.
+func.func @linear_3d_uncalibrated_output(%x: tensor<1x4x2xf32> {mpq.calib = #c}) -> tensor<1x4x3xf32> {
+  %w = "tosa.const"() <{values = dense<0.5> : tensor<1x2x3xf32>}> : () -> tensor<1x2x3xf32>
+  %z = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  // expected-error@+1 {{this value has no calibration statistics (mpq.calib); run --mpq-calibrate first}}
+  %m = tosa.matmul %x, %w, %z, %z : (tensor<1x4x2xf32>, tensor<1x2x3xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x4x3xf32>
+  return %m : tensor<1x4x3xf32>
+}
+
+// -----
+
 // expected-error@+1 {{mpq-quantize expects single-block functions}}
 func.func @two_blocks(%x: tensor<4xf32>) -> tensor<4xf32> {
   return %x : tensor<4xf32>

@@ -156,6 +156,73 @@ func.func @fc_from_4d(%x: tensor<1x2x2x2xf32> {mpq.calib = #c}) -> tensor<1x3xf3
 
 #c = #mpq.calibration<method = "minmax", range = [-1.0, 1.0], non_negative = false, lo = [-1.0, -1.0, -1.0, -1.0, -1.0, -1.0, -1.0], hi = [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0]>
 
+// A linear layer over the last axis of [1, 4, 2] (ONNX MatMul with constant
+// [K, N] weights and a bias [N], as imported: no reshapes left): one
+// fully_connected over the 4 rows, the codes reshaped around it and the
+// bias add fused.
+// CHECK-LABEL: func.func @linear_3d
+// CHECK:         %[[Q:.*]] = mpq.quantize %arg0
+// CHECK:         %[[F:.*]] = tosa.reshape %[[Q]], %{{.*}} : (tensor<1x4x2xi8>, !tosa.shape<2>) -> tensor<4x2xi8>
+// CHECK-DAG:     %[[B:.*]] = "tosa.const"() <{values = dense<[{{.*}}]> : tensor<3xi32>}>
+// CHECK:         %[[Y:.*]] = mpq.fully_connected %[[F]], %{{.*}}, %[[B]] {{.*}} -> tensor<4x3xi8>
+// CHECK:         %[[R:.*]] = tosa.reshape %[[Y]], %{{.*}} : (tensor<4x3xi8>, !tosa.shape<3>) -> tensor<1x4x3xi8>
+// CHECK:         %[[D:.*]] = mpq.dequantize %[[R]]
+// CHECK-NOT:     tosa.matmul
+// CHECK-NOT:     tosa.add
+// CHECK:         return %[[D]]
+func.func @linear_3d(%x: tensor<1x4x2xf32> {mpq.calib = #c}) -> tensor<1x4x3xf32> {
+  %w = "tosa.const"() <{values = dense<[[[0.5, -0.25, 1.0], [0.125, 0.75, -1.0]]]> : tensor<1x2x3xf32>}> : () -> tensor<1x2x3xf32>
+  %z = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %m = tosa.matmul %x, %w, %z, %z : (tensor<1x4x2xf32>, tensor<1x2x3xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x4x3xf32>
+  %b = "tosa.const"() <{values = dense<[[[0.1, -0.2, 0.3]]]> : tensor<1x1x3xf32>}> : () -> tensor<1x1x3xf32>
+  %y = tosa.add %m, %b {mpq.calib = #c} : (tensor<1x4x3xf32>, tensor<1x1x3xf32>) -> tensor<1x4x3xf32>
+  return %y : tensor<1x4x3xf32>
+}
+
+// -----
+
+#c = #mpq.calibration<method = "minmax", range = [-1.0, 1.0], non_negative = false, lo = [-1.0, -1.0, -1.0, -1.0, -1.0, -1.0, -1.0], hi = [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0]>
+
+// The same over [?, 1, 4, 2] with the importer's reshapes (a dynamic batch):
+// the rows are dynamic, the output reshape goes back to [?, 1, 4, 3].
+// CHECK-LABEL: func.func @linear_4d_dynamic
+// CHECK:         %[[F:.*]] = tosa.reshape %{{.*}} : (tensor<?x1x4x2xi8>, !tosa.shape<2>) -> tensor<?x2xi8>
+// CHECK:         %[[Y:.*]] = mpq.fully_connected %[[F]], {{.*}} -> tensor<?x3xi8>
+// CHECK:         tosa.reshape %[[Y]], %{{.*}} : (tensor<?x3xi8>, !tosa.shape<4>) -> tensor<?x1x4x3xi8>
+// CHECK-NOT:     tosa.matmul
+func.func @linear_4d_dynamic(%x: tensor<?x1x4x2xf32> {mpq.calib = #c}) -> tensor<?x1x4x3xf32> {
+  %s3 = tosa.const_shape {values = dense<[1, -1, 2]> : tensor<3xindex>} : () -> !tosa.shape<3>
+  %x3 = tosa.reshape %x, %s3 : (tensor<?x1x4x2xf32>, !tosa.shape<3>) -> tensor<1x?x2xf32>
+  %w = "tosa.const"() <{values = dense<0.25> : tensor<1x2x3xf32>}> : () -> tensor<1x2x3xf32>
+  %z = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %m = tosa.matmul %x3, %w, %z, %z : (tensor<1x?x2xf32>, tensor<1x2x3xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x?x3xf32>
+  %s4 = tosa.const_shape {values = dense<[-1, 1, 4, 3]> : tensor<4xindex>} : () -> !tosa.shape<4>
+  %y = tosa.reshape %m, %s4 {mpq.calib = #c} : (tensor<1x?x3xf32>, !tosa.shape<4>) -> tensor<?x1x4x3xf32>
+  return %y : tensor<?x1x4x3xf32>
+}
+
+// -----
+
+#c = #mpq.calibration<method = "minmax", range = [-1.0, 1.0], non_negative = false, lo = [-1.0, -1.0, -1.0, -1.0, -1.0, -1.0, -1.0], hi = [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0]>
+
+// A constant added along another axis ([4, 1] against [1, 4, 3]) is not a
+// bias: the layer ends at the matmul and the add stays float.
+// CHECK-LABEL: func.func @linear_3d_not_bias
+// CHECK:         mpq.fully_connected {{.*}} -> tensor<4x3xi8>
+// CHECK:         tosa.add
+func.func @linear_3d_not_bias(%x: tensor<1x4x2xf32> {mpq.calib = #c}) -> tensor<1x4x3xf32> {
+  %w = "tosa.const"() <{values = dense<0.5> : tensor<1x2x3xf32>}> : () -> tensor<1x2x3xf32>
+  %z = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %m = tosa.matmul %x, %w, %z, %z {mpq.calib = #c} : (tensor<1x4x2xf32>, tensor<1x2x3xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x4x3xf32>
+  %b = "tosa.const"() <{values = dense<[[[0.1], [0.2], [0.3], [0.4]]]> : tensor<1x4x1xf32>}> : () -> tensor<1x4x1xf32>
+  %y = tosa.add %m, %b {mpq.calib = #c} : (tensor<1x4x3xf32>, tensor<1x4x1xf32>) -> tensor<1x4x3xf32>
+  return %y : tensor<1x4x3xf32>
+}
+
+// -----
+
+#c = #mpq.calibration<method = "minmax", range = [-1.0, 1.0], non_negative = false, lo = [-1.0, -1.0, -1.0, -1.0, -1.0, -1.0, -1.0], hi = [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0]>
+
 // The importer's crop before a strided conv (tosa.slice) runs on codes.
 // CHECK-LABEL: func.func @slice_on_codes
 // CHECK:         %[[S:.*]] = mpq.add

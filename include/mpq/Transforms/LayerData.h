@@ -2,7 +2,7 @@
 //
 // The bridge between the IR and mpq::quantizeLayer (mpq/Quant/
 // LayerQuantizer.h): reads a conv, depthwise conv or fully connected layer
-// (the importer's reshape/matmul/reshape/add Gemm) into [rows, k] weights,
+// (mpq::matchFullyConnected) into [rows, k] weights,
 // bias, patch geometry and calibration statistics, and builds the
 // LayerQuantProblem. --mpq-quantize and the precision search's loss
 // evaluator both go through here, so they quantize a layer identically.
@@ -57,6 +57,8 @@ struct LayerData {
   mutable mlir::tosa::ClampOp clamp;
   /// Fully connected: the output reshape and the bias add, if any.
   llvm::SmallVector<mlir::Operation *> chain;
+  /// Fully connected: input rows per sample (mpq::FullyConnectedForm).
+  int64_t rowsPerSample = 1;
 
   /// The value the quantized layer's output codes stand for.
   mlir::Value quantizedOutput() const {
@@ -64,12 +66,13 @@ struct LayerData {
   }
   /// Weights [rows, k] back in the layout of the layer's weight operand.
   llvm::SmallVector<float> toWeightLayout(llvm::ArrayRef<float> rowsK) const;
-  /// Patches per sample (output pixels of a conv, 1 for fully connected).
+  /// Patches per sample (output pixels of a conv, input rows of a fully
+  /// connected layer).
   int64_t patchesPerSample() const;
 };
 
-/// Reads `op` (tosa.conv2d, tosa.depthwise_conv2d, or tosa.matmul in the
-/// importer's Gemm pattern) with constant f32 weights; nullopt if it is not
+/// Reads `op` (tosa.conv2d, tosa.depthwise_conv2d, or tosa.matmul in a
+/// fully connected form, mpq::matchFullyConnected) with constant f32 weights; nullopt if it is not
 /// such a layer (it then stays float).
 std::optional<LayerData> readLayer(mlir::Operation *op);
 

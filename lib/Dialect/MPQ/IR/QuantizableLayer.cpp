@@ -69,72 +69,25 @@ struct ConvModel
   }
 };
 
-/// The importer's fully-connected layer (Gemm):
-///   reshape [M, ...] -> [1, M, K]; matmul with a constant [1, K, N];
-///   reshape [1, M, N] -> [M, N]; optionally add a constant [N] bias.
+/// tosa.matmul in one of the fully connected forms (matchFullyConnected).
 struct MatMulModel
     : QuantizableLayerOpInterface::ExternalModel<MatMulModel,
                                                  tosa::MatMulOp> {
-  static tosa::ReshapeOp inputReshape(Operation *op) {
-    return op->getOperand(0).getDefiningOp<tosa::ReshapeOp>();
-  }
-  static tosa::ReshapeOp outputReshape(Operation *op) {
-    if (!op->getResult(0).hasOneUse())
-      return nullptr;
-    return dyn_cast<tosa::ReshapeOp>(*op->getResult(0).getUsers().begin());
-  }
-  /// The bias add after the output reshape, if any.
-  static tosa::AddOp biasAdd(Operation *op) {
-    tosa::ReshapeOp out = outputReshape(op);
-    if (!out || !out.getResult().hasOneUse())
-      return nullptr;
-    auto add = dyn_cast<tosa::AddOp>(*out.getResult().getUsers().begin());
-    if (!add)
-      return nullptr;
-    Value other = add.getInput1() == out.getResult() ? add.getInput2()
-                                                     : add.getInput1();
-    int64_t n = cast<ShapedType>(op->getOperand(1).getType()).getDimSize(2);
-    int64_t count = numElementsOf(other);
-    if (!isConstF32(other) || (count != n && count != 1))
-      return nullptr;
-    return add;
-  }
-
   bool isQuantizableLayer(Operation *op) const {
-    tosa::ReshapeOp in = inputReshape(op), out = outputReshape(op);
-    auto bType = dyn_cast<RankedTensorType>(op->getOperand(1).getType());
-    if (!in || !out || !isConstF32(op->getOperand(1)) || !bType ||
-        bType.getRank() != 3 || bType.getDimSize(0) != 1)
-      return false;
-    auto xType = dyn_cast<RankedTensorType>(in.getInput1().getType());
-    auto oType = dyn_cast<RankedTensorType>(out.getType());
-    if (!xType || xType.getRank() < 2 || !oType || oType.getRank() != 2)
-      return false;
-    int64_t inner = 1;
-    for (int64_t d : xType.getShape().drop_front()) {
-      if (ShapedType::isDynamic(d))
-        return false;
-      inner *= d;
-    }
-    return inner == bType.getDimSize(1);
+    return matchFullyConnected(op).has_value();
   }
   Value getLayerInput(Operation *op) const {
-    tosa::ReshapeOp in = inputReshape(op);
-    return in ? in.getInput1() : Value();
+    std::optional<FullyConnectedForm> f = matchFullyConnected(op);
+    return f ? f->input : Value();
   }
   Value getLayerWeight(Operation *op) const { return op->getOperand(1); }
   Value getLayerBias(Operation *op) const {
-    tosa::AddOp add = biasAdd(op);
-    if (!add)
-      return nullptr;
-    return add.getInput1() == outputReshape(op).getResult() ? add.getInput2()
-                                                            : add.getInput1();
+    std::optional<FullyConnectedForm> f = matchFullyConnected(op);
+    return f ? f->bias : Value();
   }
   Value getLayerOutput(Operation *op) const {
-    if (tosa::AddOp add = biasAdd(op))
-      return add.getResult();
-    tosa::ReshapeOp out = outputReshape(op);
-    return out ? out.getResult() : Value();
+    std::optional<FullyConnectedForm> f = matchFullyConnected(op);
+    return f ? f->output : Value();
   }
   int64_t getNumOutputChannels(Operation *op) const {
     return cast<ShapedType>(op->getOperand(1).getType()).getDimSize(2);
@@ -143,12 +96,75 @@ struct MatMulModel
     return numElementsOf(op->getOperand(1));
   }
   int64_t getMACsPerSample(Operation *op) const {
-    // One row of the [M, K] input per sample.
-    return getNumWeights(op);
+    std::optional<FullyConnectedForm> f = matchFullyConnected(op);
+    return f ? getNumWeights(op) * f->rowsPerSample : 0;
   }
 };
 
 } // namespace
+
+std::optional<FullyConnectedForm> mpq::matchFullyConnected(Operation *op) {
+  auto mm = dyn_cast_or_null<tosa::MatMulOp>(op);
+  if (!mm || !isConstF32(mm.getB()))
+    return std::nullopt;
+  auto aType = dyn_cast<RankedTensorType>(mm.getA().getType());
+  auto bType = dyn_cast<RankedTensorType>(mm.getB().getType());
+  auto yType = dyn_cast<RankedTensorType>(mm.getResult().getType());
+  if (!aType || !bType || !yType || !yType.getElementType().isF32() ||
+      aType.getRank() != 3 || aType.getDimSize(0) != 1 ||
+      bType.getRank() != 3 || bType.getDimSize(0) != 1)
+    return std::nullopt;
+  FullyConnectedForm f;
+  f.k = bType.getDimSize(1);
+  f.n = bType.getDimSize(2);
+  // The input: the reshape's operand (any shape holding rows of K values
+  // in row-major order), or the matmul's operand itself.
+  f.inputReshape = mm.getA().getDefiningOp<tosa::ReshapeOp>();
+  f.input = f.inputReshape ? f.inputReshape.getInput1() : mm.getA();
+  auto xType = dyn_cast<RankedTensorType>(f.input.getType());
+  if (!xType || xType.getRank() < 2 ||
+      llvm::count_if(xType.getShape(), ShapedType::isDynamic) > 1)
+    return std::nullopt;
+  int64_t inner = 1;
+  for (int64_t d : xType.getShape().drop_front()) {
+    if (ShapedType::isDynamic(d))
+      return std::nullopt;
+    inner *= d;
+  }
+  if (inner % f.k)
+    return std::nullopt;
+  f.rowsPerSample = inner / f.k;
+  // The output: a reshape that is the matmul's only user, or its result.
+  Value out = mm.getResult();
+  if (out.hasOneUse())
+    if (auto r = dyn_cast<tosa::ReshapeOp>(*out.getUsers().begin())) {
+      f.outputReshape = r;
+      out = r.getResult();
+    }
+  auto outType = cast<RankedTensorType>(out.getType());
+  if (llvm::count_if(outType.getShape(), ShapedType::isDynamic) > 1)
+    return std::nullopt;
+  f.output = out;
+  // A constant bias [.., 1, N] (or one value) added along the last axis.
+  if (!out.hasOneUse() || outType.getShape().back() != f.n)
+    return f;
+  auto add = dyn_cast<tosa::AddOp>(*out.getUsers().begin());
+  if (!add || add.getType() != outType)
+    return f;
+  Value other = add.getInput1() == out ? add.getInput2() : add.getInput1();
+  auto cType = dyn_cast<RankedTensorType>(other.getType());
+  if (other == out || !isConstF32(other) || !cType.hasStaticShape() ||
+      cType.getRank() > outType.getRank())
+    return f;
+  ArrayRef<int64_t> cs = cType.getShape();
+  if (!llvm::all_of(cs.drop_back(), [](int64_t d) { return d == 1; }) ||
+      (!cs.empty() && cs.back() != f.n && cs.back() != 1))
+    return f;
+  f.biasAdd = add;
+  f.bias = other;
+  f.output = add.getResult();
+  return f;
+}
 
 void mpq::registerQuantizableLayerExternalModels(DialectRegistry &registry) {
   registry.addExtension(+[](MLIRContext *ctx, tosa::TosaDialect *) {

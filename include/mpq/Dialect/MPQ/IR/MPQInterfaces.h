@@ -13,6 +13,7 @@
 #include "mpq/Dialect/MPQ/IR/MPQAttrs.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/OpDefinition.h"
 
 #include "mpq/Dialect/MPQ/IR/MPQInterfaces.h.inc"
@@ -26,6 +27,34 @@ namespace mpq {
 /// Attaches QuantizableLayerOpInterface to tosa.conv2d,
 /// tosa.depthwise_conv2d and tosa.matmul.
 void registerQuantizableLayerExternalModels(mlir::DialectRegistry &registry);
+
+/// A tosa.matmul that mpq quantizes as a fully connected layer: the
+/// importer's Gemm and MatMul with a constant right operand,
+///   [x -> reshape ->] matmul([1, R, K], const [1, K, N])
+///   [-> reshape] [-> add a constant bias [.., 1, N]],
+/// where x holds R rows of K values in row-major order: [M, ...] flattened
+/// (a Gemm after Flatten) or [B..., M, K] (a linear layer over the last
+/// axis), at most one dimension dynamic (the first, if x's). The layer is
+/// y[r, :] = W x[r, :] + b over the R rows.
+struct FullyConnectedForm {
+  /// The float input x and the reshape to [1, R, K] (null if x is the
+  /// matmul's operand itself).
+  mlir::Value input;
+  mlir::tosa::ReshapeOp inputReshape;
+  /// The reshape after the matmul (null if none) and the bias add (null
+  /// if none), fused into the layer; `output` is the last of matmul,
+  /// reshape and add, `bias` the add's constant operand.
+  mlir::tosa::ReshapeOp outputReshape;
+  mlir::tosa::AddOp biasAdd;
+  mlir::Value bias, output;
+  int64_t k = 0, n = 0;
+  /// Rows of K per index of x's first dimension (1 for a Gemm).
+  int64_t rowsPerSample = 1;
+};
+
+/// `op` as a fully connected layer, or nullopt (not a tosa.matmul, weights
+/// not constant, or not one of the forms above).
+std::optional<FullyConnectedForm> matchFullyConnected(mlir::Operation *op);
 
 /// The quantizable layers of `fn`, in program order.
 llvm::SmallVector<QuantizableLayerOpInterface>
