@@ -141,4 +141,59 @@ def MPQBenchEvaluatorPass : Pass<"mpq-bench-evaluator", "mlir::ModuleOp"> {
   let dependentDialects = ["::mpq::MPQDialect", "::mlir::tosa::TosaDialect"];
 }
 
+def MPQEvalLayoutsPass : Pass<"mpq-eval-layouts", "mlir::ModuleOp"> {
+  let summary = "Measure the loss of given per-layer widths (for benchmarks)";
+  let description = [{
+    Builds the loss evaluator --assign-precision uses on `samples` samples
+    of `data` (cross-entropy against `labels`, else KL(float || quantized))
+    and evaluates every layout listed in `layouts`, one per line: tokens
+    `L:W:A` quantize layer L (an index into the quantizable layers, program
+    order) with W-bit weights and an A-bit input, a width of 0 leaving that
+    tensor float; a fourth field `m` (`L:W:A:m`) applies the mirrored
+    perturbation x - (Q(x) - x) instead, for central differences. `float`
+    is the float model; blank lines are skipped and `#` starts a comment. Writes one
+    line `loss top1` per layout to `out`, in order. Needs --mpq-calibrate
+    first; leaves the module unchanged. benchmarks/pareto uses it for the
+    papers' claims (docs/results.md).
+
+    ```
+    # layouts.txt
+    float
+    0:4:8 1:8:8
+    0:0:4 0:0:4:m
+    ```
+  }];
+  let options = [
+    Option<"data", "data", "std::string", "\"\"",
+           "samples (.npy, first dimension = sample)">,
+    Option<"labels", "labels", "std::string", "\"\"",
+           "integer labels of the samples (.npy); without them the loss is "
+           "KL(float || quantized)">,
+    Option<"samples", "samples", "int64_t", "1024",
+           "number of samples (the first ones)">,
+    Option<"layouts", "layouts", "std::string", "\"\"",
+           "file with one layout per line (see the description)">,
+    Option<"out", "out", "std::string", "\"\"",
+           "output file: `loss top1` per layout (top1 is nan without "
+           "labels)">,
+    Option<"rounding", "rounding", "mpq::WeightRounding",
+           "mpq::WeightRounding::Auto",
+           "weight rounding of the quantized layers, as --assign-precision's",
+           [{::llvm::cl::values(
+             clEnumValN(mpq::WeightRounding::Auto, "auto",
+                        "least measured output error per layer"),
+             clEnumValN(mpq::WeightRounding::Nearest, "nearest",
+                        "round to nearest"),
+             clEnumValN(mpq::WeightRounding::GPTQ, "gptq",
+                        "GPTQ against the layer's input moments"))}]>,
+    Option<"biasCorrection", "bias-correction", "bool", "true",
+           "bias correction of the quantized layers">,
+    Option<"batchSize", "batch-size", "int64_t", "256",
+           "samples per executor run">,
+    Option<"entry", "entry", "std::string", "\"main\"",
+           "function evaluated">
+  ];
+  let dependentDialects = ["::mpq::MPQDialect", "::mlir::tosa::TosaDialect"];
+}
+
 #endif // MPQ_PRECISION_PASSES_TD
