@@ -9,6 +9,40 @@ using namespace mpq::lowering;
 
 GemmMicrokernel::~GemmMicrokernel() = default;
 
+int64_t mpq::computeInt16Span(ArrayRef<int8_t> w, int64_t n, int64_t k,
+                              int64_t paddedK) {
+  // Per channel, prefix sums of the largest and the smallest product of
+  // each weight with an int8 activation (a in [-128, 127]). Each term of hi
+  // is >= 0 and of lo <= 0, so a window inside one that fits also fits.
+  SmallVector<int64_t> hi(n * (k + 1), 0), lo(n * (k + 1), 0);
+  for (int64_t c = 0; c < n; ++c)
+    for (int64_t j = 0; j < k; ++j) {
+      int64_t v = w[c * k + j], at = c * (k + 1) + j;
+      hi[at + 1] = hi[at] + (v > 0 ? 127 * v : -128 * v);
+      lo[at + 1] = lo[at] + (v > 0 ? -128 * v : -127 * v);
+    }
+  auto fits = [&](int64_t span) {
+    for (int64_t c = 0; c < n; ++c)
+      for (int64_t s = 0; s < k; s += span) {
+        int64_t b = c * (k + 1) + s, e = c * (k + 1) + std::min(s + span, k);
+        if (hi[e] - hi[b] > 32767 || lo[e] - lo[b] < -32768)
+          return false;
+      }
+    return true;
+  };
+  // Powers of two up to 8 nest (a window of 2L holds two of L)...
+  int64_t span = 1;
+  while (span < 8 && fits(span * 2))
+    span *= 2;
+  if (span < 8)
+    return span;
+  // ... multiples of 16 need not: take the longest that fits.
+  for (int64_t s = 16; s <= paddedK; s += 16)
+    if (fits(s))
+      span = s;
+  return span;
+}
+
 SmallVector<int8_t> GemmMicrokernel::packWeights(ArrayRef<int8_t> w, int64_t n,
                                                  int64_t k,
                                                  WeightFormat f) const {
@@ -144,6 +178,7 @@ LogicalResult Lowering::emitGemm(const GemmLayer &layer,
       fmt.container = term.container;
     for (int8_t v : term.codes)
       fmt.maxAbs = std::max<int64_t>(fmt.maxAbs, std::abs(int64_t(v)));
+    fmt.int16Span = computeInt16Span(term.codes, n, k, kp);
     if (fmt.container < 8 && layer.out && gemm.readsFoldedWeights()) {
       int64_t factorLog = 8 - fmt.container;
       fmt.folded = llvm::all_of(llvm::seq<int64_t>(0, n), [&](int64_t c) {

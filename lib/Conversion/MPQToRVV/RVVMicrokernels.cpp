@@ -11,15 +11,17 @@
 // per depth, each with the `lanes` channels of the block; every activation
 // byte of a row is one scalar load broadcast against the register of its
 // depth. How many products are summed in int16 before one widening is
-// proven per layer from the largest weight magnitude (rvvInt16Chunk): 2 for
-// int8 weights up to 127, 16 (one widening per K step) for 4-bit and 2-bit
-// weights. Low-bit weights stay packed in memory and are sign-extended in
-// registers (the folded format would multiply them by 2^(8 - container) and
-// take the int16 headroom away).
+// proven per layer from its weights (WeightFormat::int16Span, computed by
+// the driver): 2 for int8 weights up to 127; whole K steps or more for
+// 4-bit and 2-bit weights, whose int16 sums are then carried across K steps
+// (emitKLoop) and widened once per span. Low-bit weights stay packed in
+// memory and are sign-extended in registers (the folded format would
+// multiply them by 2^(8 - container) and take the int16 headroom away).
 //
-// Vectors are fixed-length: 16 x i8 for targets with vlen 128 (LMUL 1 at
-// VLEN 128; runs on any VLEN >= 128), 32 x i8 for vlen >= 256 (the whole
-// register of the SpacemiT X60; the code checks VLEN at startup).
+// Vectors are scalable for targets with vlen 128 (VLEN / 8 channels per
+// LMUL-1 register; runs on VLEN 128 to 512), fixed 32 x i8 for vlen >= 256
+// (the whole register of the SpacemiT X60; the code checks VLEN at
+// startup).
 //
 //===----------------------------------------------------------------------===//
 
@@ -36,13 +38,6 @@
 using namespace mlir;
 using namespace mpq;
 using namespace mpq::kernels;
-
-int64_t mpq::rvvInt16Chunk(int64_t maxAbs, int64_t limit) {
-  int64_t chunk = 1;
-  while (chunk * 2 <= limit && chunk * 2 * 128 * maxAbs <= 32767)
-    chunk *= 2;
-  return chunk;
-}
 
 namespace {
 
@@ -61,52 +56,137 @@ Value unpackField(ImplicitLocOpBuilder &ib, Value x, int64_t fields,
   return arith::ExtSIOp::create(ib, vi16, x);
 }
 
-/// One 16-deep K step at depth `kb` of a tile of `tileRows` rows: every
-/// activation byte a[r][kb + j] (scalar, broadcast) times the int16 weight
-/// register `weight(j)`, summed in int16 over `chunk` depths (the proven
-/// bound, rvvInt16Chunk), then widened into the int32 accumulators `acc`.
-void emitKStep(ImplicitLocOpBuilder &ib, Value a, Value aBase, int64_t aStride,
-               int64_t tileRows, Value kb, int64_t chunk, VectorType vi16,
-               VectorType vi32, llvm::function_ref<Value(int64_t)> weight,
-               SmallVectorImpl<Value> &acc) {
-  for (int64_t j0 = 0; j0 < 16; j0 += chunk) {
-    SmallVector<Value> acc16(tileRows);
-    for (int64_t j = j0; j < j0 + chunk; ++j) {
-      Value w16 = weight(j);
-      for (int64_t r = 0; r < tileRows; ++r) {
-        Value ai = addI(ib, addC(ib, aBase, r * aStride), addC(ib, kb, j));
-        Value x = memref::LoadOp::create(ib, a, ValueRange{ai});
-        Value x16 = arith::ExtSIOp::create(ib, ib.getI16Type(), x);
-        Value p = arith::MulIOp::create(
-            ib, vector::BroadcastOp::create(ib, vi16, x16), w16);
-        acc16[r] = acc16[r] ? Value(arith::AddIOp::create(ib, acc16[r], p)) : p;
-      }
+/// The int16 weight register of depth kb + j.
+using WeightFn =
+    llvm::function_ref<Value(ImplicitLocOpBuilder &, Value kb, int64_t j)>;
+
+/// Depths [j0, j1) of the K step at `kb`: every activation byte a[r][kb + j]
+/// (scalar, broadcast) times the int16 weight register of its depth, added
+/// to the int16 sums `acc16` (null: start from the first product).
+void emitProducts(ImplicitLocOpBuilder &ib, Value a, Value aBase,
+                  int64_t aStride, Value kb, int64_t j0, int64_t j1,
+                  VectorType vi16, WeightFn weight,
+                  SmallVectorImpl<Value> &acc16) {
+  for (int64_t j = j0; j < j1; ++j) {
+    Value w16 = weight(ib, kb, j);
+    for (int64_t r = 0, e = acc16.size(); r < e; ++r) {
+      Value ai = addI(ib, addC(ib, aBase, r * aStride), addC(ib, kb, j));
+      Value x = memref::LoadOp::create(ib, a, ValueRange{ai});
+      Value x16 = arith::ExtSIOp::create(ib, ib.getI16Type(), x);
+      Value p = arith::MulIOp::create(
+          ib, vector::BroadcastOp::create(ib, vi16, x16), w16);
+      acc16[r] = acc16[r] ? Value(arith::AddIOp::create(ib, acc16[r], p)) : p;
     }
-    for (int64_t r = 0; r < tileRows; ++r)
-      acc[r] = arith::AddIOp::create(
-          ib, acc[r], arith::ExtSIOp::create(ib, vi32, acc16[r]));
   }
 }
 
+/// The K loop of a tile of `tileRows` rows over the padded depth: returns
+/// its int32 accumulators (vi32). Products are summed in int16 over the
+/// proven span (WeightFormat::int16Span) and widened once per span:
+/// - span < 16 (int8 weights): int32 accumulators carried over K steps of
+///   16, each step widening every `span` depths;
+/// - span >= 16: int16 accumulators carried over the K steps of a span,
+///   widened after it (no int32 registers in the inner loop, so tiles can
+///   have more rows); a span that covers K is one loop and one widening.
+SmallVector<Value> emitKLoop(ImplicitLocOpBuilder &b, Value a, Value aBase,
+                             int64_t aStride, int64_t tileRows,
+                             int64_t paddedK, int64_t span, VectorType vi16,
+                             VectorType vi32, WeightFn weight) {
+  auto zeros = [&](VectorType t) {
+    return SmallVector<Value>(
+        tileRows,
+        vector::BroadcastOp::create(
+            b, t, arith::ConstantIntOp::create(b, t.getElementType(), 0)));
+  };
+  auto widenInto = [&](ImplicitLocOpBuilder &ib, SmallVectorImpl<Value> &acc,
+                       ValueRange acc16) {
+    for (int64_t r = 0; r < tileRows; ++r)
+      acc[r] = arith::AddIOp::create(
+          ib, acc[r], arith::ExtSIOp::create(ib, vi32, acc16[r]));
+  };
+  if (span < 16) {
+    auto loop = scf::ForOp::create(
+        b, idx(b, 0), idx(b, paddedK), idx(b, 16), zeros(vi32),
+        [&](OpBuilder &ob, Location loc, Value kb, ValueRange iter) {
+          ImplicitLocOpBuilder ib(loc, ob);
+          SmallVector<Value> acc(iter.begin(), iter.end());
+          for (int64_t j0 = 0; j0 < 16; j0 += span) {
+            SmallVector<Value> acc16(tileRows);
+            emitProducts(ib, a, aBase, aStride, kb, j0, j0 + span, vi16,
+                         weight, acc16);
+            widenInto(ib, acc, acc16);
+          }
+          scf::YieldOp::create(ib, acc);
+        });
+    return SmallVector<Value>(loop.getResults());
+  }
+  // int16 sums over depths [lo, lo + len).
+  auto spanLoop = [&](ImplicitLocOpBuilder &ib, Value lo, int64_t len) {
+    Value hi = addC(ib, lo, len);
+    auto loop = scf::ForOp::create(
+        ib, lo, hi, idx(ib, 16), zeros(vi16),
+        [&](OpBuilder &ob, Location loc, Value kb, ValueRange iter) {
+          ImplicitLocOpBuilder jb(loc, ob);
+          SmallVector<Value> acc16(iter.begin(), iter.end());
+          emitProducts(jb, a, aBase, aStride, kb, 0, 16, vi16, weight, acc16);
+          scf::YieldOp::create(jb, acc16);
+        });
+    return SmallVector<Value>(loop.getResults());
+  };
+  SmallVector<Value> acc = zeros(vi32);
+  int64_t full = paddedK / span, rest = paddedK % span;
+  if (full == 1 && rest == 0) {
+    SmallVector<Value> acc16 = spanLoop(b, idx(b, 0), span);
+    for (int64_t r = 0; r < tileRows; ++r)
+      acc[r] = arith::ExtSIOp::create(b, vi32, acc16[r]);
+    return acc;
+  }
+  if (full > 0) {
+    auto loop = scf::ForOp::create(
+        b, idx(b, 0), idx(b, full * span), idx(b, span), acc,
+        [&](OpBuilder &ob, Location loc, Value s, ValueRange iter) {
+          ImplicitLocOpBuilder ib(loc, ob);
+          SmallVector<Value> acc(iter.begin(), iter.end());
+          widenInto(ib, acc, spanLoop(ib, s, span));
+          scf::YieldOp::create(ib, acc);
+        });
+    acc.assign(loop.getResults().begin(), loop.getResults().end());
+  }
+  if (rest > 0)
+    widenInto(b, acc, spanLoop(b, idx(b, full * span), rest));
+  return acc;
+}
+
+/// Rows per tile: `rows8` when some weight term needs int32 accumulators
+/// in the inner loop (int16Span < 16: int8 weights), `rowsLong` when every
+/// term's products are summed in int16 over whole K steps (only int16
+/// sums, lanes / 16 registers per row at VLEN 256, live in the loop).
+struct RVVRows {
+  int64_t rows8, rowsLong;
+  int64_t maxRows() const { return std::max(rows8, rowsLong); }
+  int64_t rowsFor(ArrayRef<WeightFormat> formats) const {
+    return llvm::any_of(formats,
+                        [](const WeightFormat &f) { return f.int16Span < 16; })
+               ? rows8
+               : rowsLong;
+  }
+  std::string suffix() const {
+    return std::to_string(rows8) +
+           (rows8 == rowsLong ? "" : "/" + std::to_string(rowsLong));
+  }
+};
+
 /// rvv-vwmacc-<rows>x<lanes>: `lanes` channels per weight register
-/// (vector<lanes x i8>), tiles of `rows8` rows for layers with int8 weights
-/// and `rowsLow` rows for layers whose weights are all low-bit (their
-/// unpacked weight registers compete with the int32 accumulators, which
-/// take lanes / 8 registers per row at VLEN 256).
+/// (vector<lanes x i8>), rows per tile from RVVRows.
 class RVVVwmaccKernel final : public GemmMicrokernel {
 public:
-  RVVVwmaccKernel(int64_t rows8, int64_t rowsLow, int64_t lanes)
-      : rows8(rows8), rowsLow(rowsLow), lanes(lanes),
-        name("rvv-vwmacc-" + std::to_string(rows8) +
-             (rows8 == rowsLow ? "" : "/" + std::to_string(rowsLow)) + "x" +
-             std::to_string(lanes)) {}
+  RVVVwmaccKernel(RVVRows rows, int64_t lanes)
+      : rows(rows), lanes(lanes),
+        name("rvv-vwmacc-" + rows.suffix() + "x" + std::to_string(lanes)) {}
   StringRef getName() const override { return name; }
-  int64_t maxRows() const override { return std::max(rows8, rowsLow); }
+  int64_t maxRows() const override { return rows.maxRows(); }
   int64_t rowsFor(ArrayRef<WeightFormat> formats) const override {
-    return llvm::any_of(formats,
-                        [](const WeightFormat &f) { return f.container == 8; })
-               ? rows8
-               : rowsLow;
+    return rows.rowsFor(formats);
   }
   int64_t nr() const override { return lanes; }
   bool readsFoldedWeights() const override { return false; }
@@ -122,48 +202,37 @@ public:
     auto vi8 = VectorType::get({lanes}, b.getI8Type());
     auto vi16 = VectorType::get({lanes}, b.getI16Type());
     auto vi32 = VectorType::get({lanes}, b.getI32Type());
-    int64_t chunk = rvvInt16Chunk(f.maxAbs, 16);
     int64_t fields = f.fieldsPerByte(), c = f.container;
     // The register of depth d is canonical units U*d .. U*d+U-1 (16 bytes
     // each); packed, unit u is field u / loads of byte vector u % loads, and
     // the U units of one depth are adjacent bytes of the same field.
     int64_t units = lanes / 16, loads = lanes / fields;
-    auto splat = [&](ImplicitLocOpBuilder &ib, int64_t v) -> Value {
-      return arith::ConstantOp::create(
-          ib, vi8,
-          DenseElementsAttr::get(vi8, ib.getIntegerAttr(ib.getI8Type(), v)));
+    // Fields of one byte vector reload it (LLVM merges the loads).
+    auto weight = [&](ImplicitLocOpBuilder &ib, Value kb, int64_t d) -> Value {
+      Value at = addI(ib, wBase, mulI(ib, kb, lanes / fields));
+      int64_t u = units * d, byteVec = u % loads, phi = u / loads;
+      Value x = vector::LoadOp::create(ib, vi8, w,
+                                       ValueRange{addC(ib, at, byteVec * 16)});
+      return unpackField(ib, x, fields, c, phi, vi16, [&](int64_t v) -> Value {
+        return arith::ConstantOp::create(
+            ib, vi8,
+            DenseElementsAttr::get(vi8, ib.getIntegerAttr(ib.getI8Type(), v)));
+      });
     };
-    SmallVector<Value> init(tileRows, cst(b, vi32, 0));
-    auto loop = scf::ForOp::create(
-        b, idx(b, 0), idx(b, paddedK), idx(b, 16), init,
-        [&](OpBuilder &ob, Location loc, Value kb, ValueRange iter) {
-          ImplicitLocOpBuilder ib(loc, ob);
-          SmallVector<Value> acc(iter.begin(), iter.end());
-          Value at = mulI(ib, kb, lanes / fields);
-          at = addI(ib, wBase, at);
-          // Fields of one byte vector reload it (LLVM merges the loads).
-          auto weight = [&](int64_t d) -> Value {
-            int64_t u = units * d, byteVec = u % loads, phi = u / loads;
-            Value x = vector::LoadOp::create(
-                ib, vi8, w, ValueRange{addC(ib, at, byteVec * 16)});
-            return unpackField(ib, x, fields, c, phi, vi16,
-                               [&](int64_t v) { return splat(ib, v); });
-          };
-          emitKStep(ib, a, aBase, aStride, tileRows, kb, chunk, vi16, vi32,
-                    weight, acc);
-          scf::YieldOp::create(ib, acc);
-        });
+    SmallVector<Value> acc = emitKLoop(b, a, aBase, aStride, tileRows, paddedK,
+                                       f.int16Span, vi16, vi32, weight);
     SmallVector<Value> out;
     for (int64_t r = 0; r < tileRows; ++r)
       for (int64_t g = 0; g < lanes / 4; ++g)
         out.push_back(vector::ExtractStridedSliceOp::create(
-            b, loop.getResult(r), ArrayRef<int64_t>{4 * g},
-            ArrayRef<int64_t>{4}, ArrayRef<int64_t>{1}));
+            b, acc[r], ArrayRef<int64_t>{4 * g}, ArrayRef<int64_t>{4},
+            ArrayRef<int64_t>{1}));
     return out;
   }
 
 private:
-  int64_t rows8, rowsLow, lanes;
+  RVVRows rows;
+  int64_t lanes;
   std::string name;
 };
 
@@ -177,17 +246,12 @@ private:
 /// 4-channel groups.
 class RVVScalableKernel final : public GemmMicrokernel {
 public:
-  RVVScalableKernel(int64_t rows8, int64_t rowsLow)
-      : rows8(rows8), rowsLow(rowsLow),
-        name("rvv-vla-vwmacc-" + std::to_string(rows8) + "/" +
-             std::to_string(rowsLow) + "xvl") {}
+  explicit RVVScalableKernel(RVVRows rows)
+      : rows(rows), name("rvv-vla-vwmacc-" + rows.suffix() + "xvl") {}
   StringRef getName() const override { return name; }
-  int64_t maxRows() const override { return std::max(rows8, rowsLow); }
+  int64_t maxRows() const override { return rows.maxRows(); }
   int64_t rowsFor(ArrayRef<WeightFormat> formats) const override {
-    return llvm::any_of(formats,
-                        [](const WeightFormat &f) { return f.container == 8; })
-               ? rows8
-               : rowsLow;
+    return rows.rowsFor(formats);
   }
   int64_t nr() const override { return kRVVVlaBlock; }
   bool readsFoldedWeights() const override { return false; }
@@ -210,47 +274,36 @@ public:
     auto vi8 = VectorType::get({8}, b.getI8Type(), {true});
     auto vi16 = VectorType::get({8}, b.getI16Type(), {true});
     auto vi32 = VectorType::get({8}, b.getI32Type(), {true});
-    int64_t chunk = rvvInt16Chunk(f.maxAbs, 16);
     int64_t fields = f.fieldsPerByte(), c = f.container;
     int64_t loads = block / fields;
-    auto splat = [&](ImplicitLocOpBuilder &ib, int64_t v) -> Value {
-      return vector::BroadcastOp::create(
-          ib, vi8, arith::ConstantIntOp::create(ib, ib.getI8Type(), v));
-    };
     Value scratch = scratchFor(b, tileRows * block);
     // Channels per register (VLEN / 8) and the chunks that hold `valid`.
     Value vl = mulI(b, vector::VectorScaleOp::create(b), 8);
     Value chunks = arith::CeilDivUIOp::create(b, idx(b, valid), vl);
     forLoop(b, idx(b, 0), chunks, 1, [&](Value ci) {
       Value c0 = arith::MulIOp::create(b, ci, vl);
-      SmallVector<Value> init(
-          tileRows,
-          vector::BroadcastOp::create(
-              b, vi32, arith::ConstantIntOp::create(b, b.getI32Type(), 0)));
-      auto loop = scf::ForOp::create(
-          b, idx(b, 0), idx(b, paddedK), idx(b, 16), init,
-          [&](OpBuilder &ob, Location loc, Value kb, ValueRange iter) {
-            ImplicitLocOpBuilder ib(loc, ob);
-            SmallVector<Value> acc(iter.begin(), iter.end());
-            Value at =
-                addI(ib, addI(ib, wBase, mulI(ib, kb, block / fields)), c0);
-            llvm::DenseMap<int64_t, Value> raw;
-            auto weight = [&](int64_t d) -> Value {
-              int64_t u = (block / 16) * d, byteVec = u % loads,
-                      phi = u / loads;
-              Value &l = raw[byteVec];
-              if (!l)
-                l = vector::LoadOp::create(
-                    ib, vi8, w, ValueRange{addC(ib, at, byteVec * 16)});
-              return unpackField(ib, l, fields, c, phi, vi16,
-                                 [&](int64_t v) { return splat(ib, v); });
-            };
-            emitKStep(ib, a, aBase, aStride, tileRows, kb, chunk, vi16, vi32,
-                      weight, acc);
-            scf::YieldOp::create(ib, acc);
-          });
+      // Each byte vector is loaded once per K step (keyed by the step's kb).
+      llvm::DenseMap<std::pair<void *, int64_t>, Value> raw;
+      auto weight = [&](ImplicitLocOpBuilder &ib, Value kb,
+                        int64_t d) -> Value {
+        int64_t u = (block / 16) * d, byteVec = u % loads, phi = u / loads;
+        Value &l = raw[{kb.getAsOpaquePointer(), byteVec}];
+        if (!l) {
+          Value at =
+              addI(ib, addI(ib, wBase, mulI(ib, kb, block / fields)), c0);
+          l = vector::LoadOp::create(ib, vi8, w,
+                                     ValueRange{addC(ib, at, byteVec * 16)});
+        }
+        return unpackField(ib, l, fields, c, phi, vi16, [&](int64_t v) {
+          return vector::BroadcastOp::create(
+              ib, vi8, arith::ConstantIntOp::create(ib, ib.getI8Type(), v));
+        });
+      };
+      SmallVector<Value> acc = emitKLoop(b, a, aBase, aStride, tileRows,
+                                         paddedK, f.int16Span, vi16, vi32,
+                                         weight);
       for (int64_t r = 0; r < tileRows; ++r)
-        vector::StoreOp::create(b, loop.getResult(r), scratch,
+        vector::StoreOp::create(b, acc[r], scratch,
                                 ValueRange{addC(b, c0, r * block)});
     });
     auto v4i32 = VectorType::get({4}, b.getI32Type());
@@ -281,7 +334,7 @@ private:
   }
 
   mutable llvm::DenseMap<Operation *, Value> scratch;
-  int64_t rows8, rowsLow;
+  RVVRows rows;
   std::string name;
 };
 
@@ -289,6 +342,6 @@ private:
 
 std::unique_ptr<GemmMicrokernel> mpq::createRVVMicrokernel(int64_t minVlen) {
   if (minVlen >= 256)
-    return std::make_unique<RVVVwmaccKernel>(4, 3, 32);
-  return std::make_unique<RVVScalableKernel>(4, 3);
+    return std::make_unique<RVVVwmaccKernel>(RVVRows{4, 8}, 32);
+  return std::make_unique<RVVScalableKernel>(RVVRows{4, 8});
 }

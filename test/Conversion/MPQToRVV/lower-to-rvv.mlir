@@ -1,17 +1,17 @@
 // RUN: mpq-opt %s --split-input-file --lower-to-rvv="target=rv64gcv to-llvm=false" | FileCheck %s
 // RUN: mpq-opt %s --split-input-file --lower-to-rvv="target=spacemit-x60 name=net" | FileCheck %s --check-prefix=LLVM
 
-// rv64gcv: the VLEN-agnostic kernel. int8 weights up to 127: products of
-// two int8 codes are summed in int16 two at a time (2 x 128 x 127 <=
-// 32767), then widened into int32, on scalable vectors (VLEN / 8 channels
-// per register). The block of 64 channels is walked in ceil(valid / vl)
+// rv64gcv: the VLEN-agnostic kernel. The conv's int8 weights of 127:
+// products of two int8 codes are summed in int16 two at a time (2 x 128 x
+// 127 <= 32767, the layer's proven span), then widened into int32, on
+// scalable vectors (VLEN / 8 channels per register), in 4-row tiles. The block of 64 channels is walked in ceil(valid / vl)
 // register-wide chunks; each chunk's accumulators go to a stack buffer
 // that the epilogue reads in 4-channel groups. VLEN > 512 (more than one
 // block per register) is refused at startup.
-// CHECK: module attributes {llvm.target_triple = "riscv64-linux-gnu", mpq.codegen = {gemm = "rvv-vla-vwmacc-4/3xvl", input_names = [""], input_sizes = array<i64: 256>, max_vlen = 512 : i64, min_vlen = 128 : i64, name = "model", output_names = [""], output_sizes = array<i64: 4>, workspace_size = [[WSZ:[0-9]+]] : i64}, mpq.target = "rv64gcv"}
+// CHECK: module attributes {llvm.target_triple = "riscv64-linux-gnu", mpq.codegen = {gemm = "rvv-vla-vwmacc-4/8xvl", input_names = [""], input_sizes = array<i64: 256>, max_vlen = 512 : i64, min_vlen = 128 : i64, name = "model", output_names = [""], output_sizes = array<i64: 4>, workspace_size = [[WSZ:[0-9]+]] : i64}, mpq.target = "rv64gcv"}
 // CHECK-LABEL: func.func @model_run
 // CHECK-SAME: (%{{.*}}: memref<256xf32>, %{{.*}}: memref<4xf32>, %{{.*}}: memref<[[WSZ]]xi8>) -> i32
-// CHECK-NEXT: %[[ACC:.*]] = memref.alloca() : memref<256xi32>
+// CHECK-NEXT: %[[ACC:.*]] = memref.alloca() : memref<512xi32>
 // CHECK-NEXT: %[[VLENB:.*]] = llvm.inline_asm has_side_effects "csrr $0, vlenb", "=r"  : () -> i64
 // CHECK-NEXT: %[[MAX:.*]] = arith.constant 64 : i64
 // CHECK-NEXT: %[[OK:.*]] = arith.cmpi ule, %[[VLENB]], %[[MAX]] : i64
@@ -30,9 +30,25 @@
 // CHECK: arith.extsi {{.*}} : vector<[8]xi16> to vector<[8]xi32>
 // CHECK-NEXT: arith.addi {{.*}} : vector<[8]xi32>
 // CHECK-NOT: arm_neon
-// CHECK: vector.store %{{.*}}, %[[ACC]][%{{.*}}] : memref<256xi32>, vector<[8]xi32>
-// CHECK: vector.load %[[ACC]][%{{.*}}] : memref<256xi32>, vector<4xi32>
+// CHECK: vector.store %{{.*}}, %[[ACC]][%{{.*}}] : memref<512xi32>, vector<[8]xi32>
+// CHECK: vector.load %[[ACC]][%{{.*}}] : memref<512xi32>, vector<4xi32>
 // CHECK: arith.shrsi {{.*}} : vector<4xi64>
+// The FC's weights of -2 (K = 256): 128 x 2 x 112 <= 32767 < 128 x 2 x
+// 128, so the longest span with an exact int16 sum is 112 depths. Two
+// spans, each an int16 loop over K steps of 16 and one widening, then the
+// remaining 32 depths.
+// CHECK: %[[C112:.*]] = arith.constant 112 : index
+// CHECK: scf.for %[[S:.*]] = %{{.*}} to %{{.*}} step %[[C112]] iter_args(%{{.*}}) -> (vector<[8]xi32>)
+// CHECK: %[[END:.*]] = arith.addi %[[S]], %{{.*}} : index
+// CHECK: scf.for %{{.*}} = %[[S]] to %[[END]] step %{{.*}} iter_args(%{{.*}}) -> (vector<[8]xi16>)
+// CHECK-COUNT-16: arith.addi {{.*}} : vector<[8]xi16>
+// CHECK-NEXT: scf.yield %{{.*}} : vector<[8]xi16>
+// CHECK: arith.extsi {{.*}} : vector<[8]xi16> to vector<[8]xi32>
+// CHECK-NEXT: arith.addi {{.*}} : vector<[8]xi32>
+// CHECK-NEXT: scf.yield %{{.*}} : vector<[8]xi32>
+// CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%{{.*}}) -> (vector<[8]xi16>)
+// CHECK: arith.extsi {{.*}} : vector<[8]xi16> to vector<[8]xi32>
+// CHECK-NEXT: arith.addi {{.*}} : vector<[8]xi32>
 // CHECK: return %{{.*}} : i32
 // CHECK-NOT: func.func @main
 
@@ -40,7 +56,7 @@
 // target intrinsics (the RISC-V backend selects vwmacc/vwadd). spacemit-x60
 // declares vlen 256: 32 channels per register, and the function first reads
 // vlenb and returns 2 (computing nothing) when it is below 32 bytes.
-// LLVM: mpq.codegen = {gemm = "rvv-vwmacc-4/3x32", {{.*}}min_vlen = 256 : i64
+// LLVM: mpq.codegen = {gemm = "rvv-vwmacc-4/8x32", {{.*}}min_vlen = 256 : i64
 // LLVM-SAME: mpq.target = "spacemit-x60"
 // LLVM-LABEL: llvm.func @net_run
 // LLVM-SAME: (%{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr) -> i32
@@ -70,16 +86,20 @@ func.func @main(%x: tensor<?x4x4x16xf32>) -> tensor<?x4xf32> {
 
 // 4-bit packed weights stay packed (a 64-channel block of 32 weights: 1024
 // bytes) and are sign-extended in registers (shift left, arithmetic shift
-// right: no folded factor, which would take the int16 headroom); |w| <= 8
-// lets 16 products (one K step) be summed in int16 before one widening.
+// right: no folded factor, which would take the int16 headroom). The
+// weights (1 and 2) bound the sum over all 32 depths by 128 x 48 <= 32767:
+// one span covers K, so the int16 sums are carried across the K steps and
+// widened once, after the loop.
 // CHECK: memref.global "private" constant @model_w_{{[0-9]+}} : memref<1024xi8>
 // CHECK-LABEL: func.func @model_run
+// CHECK: scf.for {{.*}} iter_args(%{{.*}}) -> (vector<[8]xi16>)
 // CHECK: arith.shli {{.*}} : vector<[8]xi8>
 // CHECK: arith.shrsi {{.*}} : vector<[8]xi8>
-// CHECK-COUNT-15: arith.addi {{.*}} : vector<[8]xi16>
+// CHECK-COUNT-16: arith.addi {{.*}} : vector<[8]xi16>
+// CHECK-NEXT: scf.yield %{{.*}} : vector<[8]xi16>
+// CHECK-NEXT: }
 // CHECK-NEXT: arith.extsi {{.*}} : vector<[8]xi16> to vector<[8]xi32>
-// CHECK-NEXT: arith.addi {{.*}} : vector<[8]xi32>
-// CHECK-NEXT: scf.yield
+// CHECK-NEXT: vector.store
 // LLVM-LABEL: llvm.func @net_run
 func.func @main(%x: tensor<1x32xf32>) -> tensor<1x16xf32> {
   %q = mpq.quantize %x {params = #mpq.qparams<bits = 8, is_signed = true, scale = [0.05], zero_point = [0]>} : tensor<1x32xf32> -> tensor<1x32xi8>

@@ -49,10 +49,22 @@ struct WeightFormat {
   /// driver read it from the constant: kernels that accumulate products in
   /// narrow registers prove their bounds from it (at most 128).
   int64_t maxAbs = 128;
+  /// The longest depth span over which int16 sums of products are proven
+  /// exact: for every channel and every span-aligned window of K, the sum
+  /// of a * w over the window lies in [-32768, 32767] for any int8
+  /// activations a (int16 arithmetic wraps, so only the window's total
+  /// must fit). 1, 2, 4 or 8, or a multiple of 16 up to the padded depth
+  /// (computeInt16Span); kernels may widen to int32 once per span.
+  int64_t int16Span = 1;
   int64_t fieldsPerByte() const { return 8 / container; }
   /// The factor a folded register carries (1 when not folded).
   int64_t factor() const { return folded ? int64_t(1) << (8 - container) : 1; }
 };
+
+/// WeightFormat::int16Span of the weights `w` ([n][k] row-major, zero
+/// points removed) at padded depth `paddedK`.
+int64_t computeInt16Span(llvm::ArrayRef<int8_t> w, int64_t n, int64_t k,
+                         int64_t paddedK);
 
 /// How the driver hands activations to a kernel.
 enum class ActivationEncoding {
