@@ -376,16 +376,25 @@ void kernels::matmul(const Tensor &a, const Tensor &b, Tensor &output,
     std::fill_n(yp, output.getNumElements(), 0.0f);
     return;
   }
+  // A fixed order that generated code reproduces bit for bit (float
+  // islands, docs/codegen.md): y[i][j] = ((0 + a[i][0] b[0][j]) + a[i][1]
+  // b[1][j]) + ..., every product rounded before its sum (no fused
+  // multiply-add). The loop over j vectorizes without reordering.
   parallelFor(
       n * h, numThreads, macsToItems(c * w), [&](int64_t r0, int64_t r1) {
-        for (int64_t r = r0; r < r1;) {
-          int64_t batch = r / h, row = r % h;
-          int64_t rows = std::min(h - row, r1 - r);
-          ConstMatrixMap am(ap + r * c, rows, c);
-          ConstMatrixMap bm(bp + (broadcastB ? 0 : batch) * c * w, c, w);
-          MatrixMap om(yp + r * w, rows, w);
-          om.noalias() = am * bm;
-          r += rows;
+        for (int64_t r = r0; r < r1; ++r) {
+          const float *arow = ap + r * c;
+          const float *bm = bp + (broadcastB ? 0 : r / h) * c * w;
+          float *y = yp + r * w;
+          std::fill_n(y, w, 0.0f);
+          for (int64_t k = 0; k < c; ++k) {
+            const float av = arow[k];
+            const float *brow = bm + k * w;
+            for (int64_t j = 0; j < w; ++j) {
+              const float p = av * brow[j];
+              y[j] = y[j] + p;
+            }
+          }
         }
       });
 }

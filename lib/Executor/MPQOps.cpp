@@ -418,13 +418,19 @@ LogicalResult runConv2D(Conv2DOp op, Operands in, Results out,
 LogicalResult runFullyConnected(FullyConnectedOp op, Operands in, Results out,
                                 const ExecContext &) {
   const Tensor &x = *in[0], &wt = *in[1];
-  if (failed(checkKind(op, x, ElementKind::I32, "input")) ||
-      failed(checkRank(op, x, 2, "input")))
+  if (failed(checkKind(op, x, ElementKind::I32, "input")))
     return failure();
+  if (x.getRank() < 2)
+    return emitRunError(op, "input must have rank 2 or more");
   FailureOr<WeightTerms> w = weightTerms(op, wt);
   if (failed(w))
     return failure();
-  int64_t n = x.getDimSize(0), k = x.getDimSize(1), m = wt.getDimSize(0);
+  // Rows: every index of the leading dimensions.
+  int64_t k = x.getShape().back(), m = wt.getDimSize(0);
+  int64_t n = k ? x.getNumElements() / k
+                : getNumElements(x.getShape().drop_back());
+  SmallVector<int64_t> outShape(x.getShape().drop_back());
+  outShape.push_back(m);
   if (w->mats[0].cols() != k)
     return emitRunError(op, "input features do not match the weights");
   const int32_t *bias = op.getBias() ? in[2]->getData<int32_t>() : nullptr;
@@ -439,7 +445,7 @@ LogicalResult runFullyConnected(FullyConnectedOp op, Operands in, Results out,
     xm.data()[i] = wrapSub32(src[i], zpx);
   SmallVector<Tensor> accs(w->mats.size());
   for (size_t t = 0; t < w->mats.size(); ++t) {
-    if (failed(allocateTensor(op, ElementKind::I32, {n, m}, accs[t])))
+    if (failed(allocateTensor(op, ElementKind::I32, outShape, accs[t])))
       return failure();
     if (accs[t].getNumElements() == 0)
       continue;

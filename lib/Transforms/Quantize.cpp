@@ -450,17 +450,23 @@ LogicalResult QuantizeImpl::quantizeFullyConnected(tosa::MatMulOp op) {
   FailureOr<QValue> x = twin(layer->input, widths.actBits, loc);
   if (failed(x))
     return failure();
-  // The codes as [rows, K] (rows dynamic if the input's first dimension
-  // is).
+  // mpq.fully_connected reads [N..., K]: the codes as they are when their
+  // last axis is K (a linear layer over it), else flattened to [N, K] (a
+  // Gemm after Flatten) or [N, R, K] (R rows per index of the first
+  // dimension). The first dimension stays the (possibly dynamic) batch.
   auto xType = cast<RankedTensorType>(layer->input.getType());
-  int64_t rows = xType.isDynamicDim(0)
-                     ? ShapedType::kDynamic
-                     : xType.getNumElements() / k;
-  if (xType.getShape() != ArrayRef<int64_t>{rows, k}) {
+  if (xType.getShape().back() != k) {
+    SmallVector<int64_t> rowsShape = {xType.getDimSize(0)};
+    if (layer->rowsPerSample != 1)
+      rowsShape.push_back(layer->rowsPerSample);
+    rowsShape.push_back(k);
     OpBuilder::InsertionGuard g(b);
     b.setInsertionPointAfterValue(x->value);
-    x->value = reshapeCodes(x->value, {rows, k}, loc);
+    x->value = reshapeCodes(x->value, rowsShape, loc);
   }
+  SmallVector<int64_t> yShape(
+      cast<RankedTensorType>(x->value.getType()).getShape().drop_back());
+  yShape.push_back(layer->rows);
   tosa::ClampOp clamp = layer->clamp;
   Value out = layer->quantizedOutput();
   FailureOr<QuantParamsAttr> outP = actParams(out, widths.actBits, loc);
@@ -476,7 +482,7 @@ LogicalResult QuantizeImpl::quantizeFullyConnected(tosa::MatMulOp op) {
     return failure();
   Value qb = biasConst(loc, qw->result.bias, x->params, qw->params);
   auto [lo, hi] = clampAttrs(clamp, *outP);
-  auto yType = RankedTensorType::get({rows, layer->rows}, b.getI8Type());
+  auto yType = RankedTensorType::get(yShape, b.getI8Type());
   Value fc = FullyConnectedOp::create(b, loc, yType, x->value, qw->value, qb,
                                       x->params, qw->params, *outP, lo, hi);
   // Back to the layer's output shape ([B..., M, N] for a linear layer over

@@ -158,15 +158,13 @@ func.func @fc_from_4d(%x: tensor<1x2x2x2xf32> {mpq.calib = #c}) -> tensor<1x3xf3
 
 // A linear layer over the last axis of [1, 4, 2] (ONNX MatMul with constant
 // [K, N] weights and a bias [N], as imported: no reshapes left): one
-// fully_connected over the 4 rows, the codes reshaped around it and the
-// bias add fused.
+// fully_connected over the 4 rows, on the codes as they are, with the bias
+// add fused.
 // CHECK-LABEL: func.func @linear_3d
 // CHECK:         %[[Q:.*]] = mpq.quantize %arg0
-// CHECK:         %[[F:.*]] = tosa.reshape %[[Q]], %{{.*}} : (tensor<1x4x2xi8>, !tosa.shape<2>) -> tensor<4x2xi8>
 // CHECK-DAG:     %[[B:.*]] = "tosa.const"() <{values = dense<[{{.*}}]> : tensor<3xi32>}>
-// CHECK:         %[[Y:.*]] = mpq.fully_connected %[[F]], %{{.*}}, %[[B]] {{.*}} -> tensor<4x3xi8>
-// CHECK:         %[[R:.*]] = tosa.reshape %[[Y]], %{{.*}} : (tensor<4x3xi8>, !tosa.shape<3>) -> tensor<1x4x3xi8>
-// CHECK:         %[[D:.*]] = mpq.dequantize %[[R]]
+// CHECK:         %[[Y:.*]] = mpq.fully_connected %[[Q]], %{{.*}}, %[[B]] {{.*}} : (tensor<1x4x2xi8>, tensor<3x2xi8>, tensor<3xi32>) -> tensor<1x4x3xi8>
+// CHECK:         %[[D:.*]] = mpq.dequantize %[[Y]]
 // CHECK-NOT:     tosa.matmul
 // CHECK-NOT:     tosa.add
 // CHECK:         return %[[D]]
@@ -183,12 +181,13 @@ func.func @linear_3d(%x: tensor<1x4x2xf32> {mpq.calib = #c}) -> tensor<1x4x3xf32
 
 #c = #mpq.calibration<method = "minmax", range = [-1.0, 1.0], non_negative = false, lo = [-1.0, -1.0, -1.0, -1.0, -1.0, -1.0, -1.0], hi = [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0]>
 
-// The same over [?, 1, 4, 2] with the importer's reshapes (a dynamic batch):
-// the rows are dynamic, the output reshape goes back to [?, 1, 4, 3].
+// The same over [?, 1, 4, 2] with the importer's reshapes around the
+// matmul (a dynamic batch): the first dimension stays the batch, so code
+// generation (one sample per call) sees the 4 rows of a sample.
 // CHECK-LABEL: func.func @linear_4d_dynamic
-// CHECK:         %[[F:.*]] = tosa.reshape %{{.*}} : (tensor<?x1x4x2xi8>, !tosa.shape<2>) -> tensor<?x2xi8>
-// CHECK:         %[[Y:.*]] = mpq.fully_connected %[[F]], {{.*}} -> tensor<?x3xi8>
-// CHECK:         tosa.reshape %[[Y]], %{{.*}} : (tensor<?x3xi8>, !tosa.shape<4>) -> tensor<?x1x4x3xi8>
+// CHECK:         %[[Q:.*]] = mpq.quantize %arg0
+// CHECK:         %[[Y:.*]] = mpq.fully_connected %[[Q]], {{.*}} -> tensor<?x1x4x3xi8>
+// CHECK:         mpq.dequantize %[[Y]]
 // CHECK-NOT:     tosa.matmul
 func.func @linear_4d_dynamic(%x: tensor<?x1x4x2xf32> {mpq.calib = #c}) -> tensor<?x1x4x3xf32> {
   %s3 = tosa.const_shape {values = dense<[1, -1, 2]> : tensor<3xindex>} : () -> !tosa.shape<3>
@@ -205,10 +204,31 @@ func.func @linear_4d_dynamic(%x: tensor<?x1x4x2xf32> {mpq.calib = #c}) -> tensor
 
 #c = #mpq.calibration<method = "minmax", range = [-1.0, 1.0], non_negative = false, lo = [-1.0, -1.0, -1.0, -1.0, -1.0, -1.0, -1.0], hi = [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0]>
 
+// Rows of K = 4 from [?, 2, 2, 2]: two rows per sample, the codes as
+// [?, 2, 4] and the result reshaped to the matmul's users' [?, 2, 3].
+// CHECK-LABEL: func.func @linear_rows_per_sample
+// CHECK:         %[[F:.*]] = tosa.reshape %{{.*}} : (tensor<?x2x2x2xi8>, !tosa.shape<3>) -> tensor<?x2x4xi8>
+// CHECK:         %[[Y:.*]] = mpq.fully_connected %[[F]], {{.*}} -> tensor<?x2x3xi8>
+// CHECK:         mpq.dequantize %[[Y]]
+func.func @linear_rows_per_sample(%x: tensor<?x2x2x2xf32> {mpq.calib = #c}) -> tensor<?x2x3xf32> {
+  %s3 = tosa.const_shape {values = dense<[1, -1, 4]> : tensor<3xindex>} : () -> !tosa.shape<3>
+  %x3 = tosa.reshape %x, %s3 : (tensor<?x2x2x2xf32>, !tosa.shape<3>) -> tensor<1x?x4xf32>
+  %w = "tosa.const"() <{values = dense<0.25> : tensor<1x4x3xf32>}> : () -> tensor<1x4x3xf32>
+  %z = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %m = tosa.matmul %x3, %w, %z, %z : (tensor<1x?x4xf32>, tensor<1x4x3xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x?x3xf32>
+  %s4 = tosa.const_shape {values = dense<[-1, 2, 3]> : tensor<3xindex>} : () -> !tosa.shape<3>
+  %y = tosa.reshape %m, %s4 {mpq.calib = #c} : (tensor<1x?x3xf32>, !tosa.shape<3>) -> tensor<?x2x3xf32>
+  return %y : tensor<?x2x3xf32>
+}
+
+// -----
+
+#c = #mpq.calibration<method = "minmax", range = [-1.0, 1.0], non_negative = false, lo = [-1.0, -1.0, -1.0, -1.0, -1.0, -1.0, -1.0], hi = [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0]>
+
 // A constant added along another axis ([4, 1] against [1, 4, 3]) is not a
 // bias: the layer ends at the matmul and the add stays float.
 // CHECK-LABEL: func.func @linear_3d_not_bias
-// CHECK:         mpq.fully_connected {{.*}} -> tensor<4x3xi8>
+// CHECK:         mpq.fully_connected {{.*}} -> tensor<1x4x3xi8>
 // CHECK:         tosa.add
 func.func @linear_3d_not_bias(%x: tensor<1x4x2xf32> {mpq.calib = #c}) -> tensor<1x4x3xf32> {
   %w = "tosa.const"() <{values = dense<0.5> : tensor<1x2x3xf32>}> : () -> tensor<1x2x3xf32>

@@ -115,7 +115,9 @@ LogicalResult Lowering::emitFullyConnected(FullyConnectedOp op,
   SmallVector<int64_t> in = *staticShape(op, op.getInput());
   auto wt = cast<RankedTensorType>(op.getWeight().getType());
   int64_t n = wt.getDimSize(0), k = wt.getDimSize(1);
-  FailureOr<GemmLayer> gl = gemmLayer(op, in[0], n, k);
+  // Every index of the leading dimensions is one row.
+  FailureOr<GemmLayer> gl =
+      gemmLayer(op, numElements(ArrayRef<int64_t>(in).drop_back()), n, k);
   if (failed(gl))
     return failure();
   const GemmLayer &layer = *gl;

@@ -453,3 +453,40 @@ LogicalResult Lowering::emitFloatPow(tosa::PowOp op, ImplicitLocOpBuilder &b) {
   });
   return success();
 }
+
+LogicalResult Lowering::emitFloatMatMul(tosa::MatMulOp op,
+                                        ImplicitLocOpBuilder &b) {
+  SmallVector<int64_t> sa = *staticShape(op, op.getA());
+  SmallVector<int64_t> sb = *staticShape(op, op.getB());
+  if (sb[0] != sa[0] && sb[0] != 1)
+    return op.emitOpError("code generation multiplies batches of equal size "
+                          "or one right-hand matrix for all");
+  int64_t batches = sa[0], h = sa[1], c = sa[2], w = sb[2];
+  Value a = storage(op.getA()).mem, bm = storage(op.getB()).mem,
+        out = storage(op.getResult()).mem;
+  Type f32 = b.getF32Type();
+  Value zero = arith::ConstantOp::create(b, f32, b.getF32FloatAttr(0.0f));
+  // The executor's kernels::matmul: per output row, y = 0, then for k in
+  // order y[j] = y[j] + a[k] * b[k][j] (the product rounded, then added).
+  loopNest(b, {batches, h}, [&](ArrayRef<Value> ivs) {
+    Value r = linearIndex(b, ivs, {h, 1});
+    Value yBase = mulI(b, r, w), aBase = mulI(b, r, c);
+    Value bBase = sb[0] == 1 ? idx(b, 0) : mulI(b, ivs[0], c * w);
+    forLoop(b, w, [&](Value j) {
+      memref::StoreOp::create(b, zero, out, ValueRange{addI(b, yBase, j)});
+    });
+    forLoop(b, c, [&](Value k) {
+      Value av = memref::LoadOp::create(b, a, ValueRange{addI(b, aBase, k)});
+      Value bRow = addI(b, bBase, mulI(b, k, w));
+      forLoop(b, w, [&](Value j) {
+        Value p = arith::MulFOp::create(
+            b, av, memref::LoadOp::create(b, bm, ValueRange{addI(b, bRow, j)}));
+        Value o = addI(b, yBase, j);
+        Value y = memref::LoadOp::create(b, out, ValueRange{o});
+        memref::StoreOp::create(b, arith::AddFOp::create(b, y, p), out,
+                                ValueRange{o});
+      });
+    });
+  });
+  return success();
+}

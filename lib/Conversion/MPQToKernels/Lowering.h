@@ -179,6 +179,9 @@ private:
   LogicalResult emitFloatPool(Operation *op, ImplicitLocOpBuilder &b);
   /// tosa.pow with a constant exponent of 0.5 (ONNX Sqrt), as powFloat.
   LogicalResult emitFloatPow(tosa::PowOp op, ImplicitLocOpBuilder &b);
+  /// tosa.matmul on float32 (e.g. attention's product of two activations),
+  /// in the executor's summation order.
+  LogicalResult emitFloatMatMul(tosa::MatMulOp op, ImplicitLocOpBuilder &b);
   LogicalResult emitPad(tosa::PadOp op, ImplicitLocOpBuilder &b);
 
   /// C = A * W^T for a conv (im2col tiles) or FC (rows read in place);

@@ -490,13 +490,15 @@ LogicalResult Lowering::emit(Operation *op, ImplicitLocOpBuilder &b) {
     return emitPad(o, b);
   if (auto o = dyn_cast<tosa::PowOp>(op); o && isF32(o.getOutput()))
     return emitFloatPow(o, b);
+  if (auto o = dyn_cast<tosa::MatMulOp>(op); o && isF32(o.getResult()))
+    return emitFloatMatMul(o, b);
   return op->emitOpError("is not supported by code generation (supported: "
                          "mpq quantized ops, TOSA data movement on codes, "
                          "and float add/sub/mul/maximum/minimum/compare/"
                          "select/clamp/pad/exp/log/sigmoid/reciprocal/"
                          "rsqrt/abs/negate/floor/ceil/reduce_max/"
-                         "reduce_min/reduce_sum/max_pool2d/avg_pool2d, pow "
-                         "with exponent 0.5; see docs/codegen.md)");
+                         "reduce_min/reduce_sum/max_pool2d/avg_pool2d/matmul, "
+                         "pow with exponent 0.5; see docs/codegen.md)");
 }
 
 LogicalResult lowering::requirePerTensor(Operation *op, QuantParamsAttr p,

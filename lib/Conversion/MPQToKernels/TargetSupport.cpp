@@ -108,23 +108,17 @@ LogicalResult mpq::checkQuantized(ModuleOp module, StringRef entryName) {
              tosa::TransposeConv2DOp, tosa::MatMulOp>(op) ||
         op->getNumResults() != 1 || !isFloat(op->getResult(0)))
       return WalkResult::advance();
-    // A product of two activations has no weights to quantize and no float
-    // kernel either.
-    if (isa<tosa::MatMulOp>(op) &&
-        !op->getOperand(0).getDefiningOp<tosa::ConstOp>() &&
-        !op->getOperand(1).getDefiningOp<tosa::ConstOp>()) {
-      op->emitOpError("is not supported by code generation: a product of "
-                      "two activations (only layers with constant weights "
-                      "are quantized and lowered)");
-      return WalkResult::interrupt();
-    }
+    // In a quantized module, a float matmul (attention's product of two
+    // activations, or one the quantizer kept float) runs in a float island.
+    if (quantized && isa<tosa::MatMulOp>(op))
+      return WalkResult::advance();
     // With quantize ops in the module, this is a layer the quantizer keeps
     // float (pooling runs in float islands; these have no float kernel).
     if (quantized)
       op->emitOpError("is a float layer left in a quantized module: code "
                       "generation has no float kernel for it (float islands "
-                      "take elementwise ops, reductions and pooling; see "
-                      "docs/codegen.md)");
+                      "take elementwise ops, reductions, pooling and "
+                      "matmul; see docs/codegen.md)");
     else
       op->emitOpError("is not quantized: code generation needs a quantized "
                       "module (mpq-compile, or --mpq-calibrate then "

@@ -6,7 +6,8 @@ Usage: make_onnx_models.py OUTDIR
 Writes OUTDIR/<name>.onnx for every model below and OUTDIR/x.npy (16
 samples of [3, 8, 8], seeded), OUTDIR/x1.npy (its first sample) and
 OUTDIR/labels.npy (16 class ids in 0..4); OUTDIR/xm.npy (8 samples of [4, 8])
-for matmul_act.
+for matmul_act and erf_act; OUTDIR/xa.npy (8 samples of [6, 8]) for
+attention.
 """
 import os
 import sys
@@ -93,6 +94,48 @@ def main():
     np.save(os.path.join(out, "x1.npy"), x[:1])
     np.save(os.path.join(out, "labels.npy"),
             RNG.integers(0, 5, size=16).astype(np.int64))
+
+    # The models below draw from their own generator, so the ones above
+    # keep their weights and data.
+    rng = np.random.default_rng(11)
+
+    def w2(*shape):
+        return (rng.normal(size=shape) * 0.3).astype(np.float32)
+
+    # Erf (as in GELU) after a linear layer stays float and has no float
+    # kernel: code generation refuses it.
+    save(out, "erf_act", [helper.make_node("MatMul", ["x", "we"], ["m"]),
+                          helper.make_node("Erf", ["m"], ["y"])],
+         {"we": w2(8, 8)}, [("x", ["N", 4, 8])], [("y", ["N", 4, 8])])
+
+    # One self-attention head as PyTorch exports it: linear layers are
+    # MatMul [N, 6, 8] x [8, 8] + bias (quantized as fully connected layers
+    # over the rows), Q K^T and softmax(.) V are products of two
+    # activations (float islands).
+    def linear(name, src, k, n):
+        return ([helper.make_node("MatMul", [src, name + "_w"], [name + "_m"]),
+                 helper.make_node("Add", [name + "_m", name + "_b"], [name])],
+                {name + "_w": w2(k, n), name + "_b": w2(n)})
+    nodes, inits = [], {}
+    for name in ("q", "k", "v"):
+        n_, i_ = linear(name, "x", 8, 8)
+        nodes += n_
+        inits.update(i_)
+    nodes += [
+        helper.make_node("Transpose", ["k"], ["kt"], perm=[0, 2, 1]),
+        helper.make_node("MatMul", ["q", "kt"], ["s"]),
+        helper.make_node("Mul", ["s", "scale"], ["ss"]),
+        helper.make_node("Softmax", ["ss"], ["p"], axis=-1),
+        helper.make_node("MatMul", ["p", "v"], ["att"]),
+    ]
+    n_, i_ = linear("y", "att", 8, 4)
+    nodes += n_
+    inits.update(i_)
+    inits["scale"] = scalar(1 / np.sqrt(8))
+    save(out, "attention", nodes, inits, [("x", ["N", 6, 8])],
+         [("y", ["N", 6, 4])])
+    np.save(os.path.join(out, "xa.npy"),
+            rng.normal(size=(8, 6, 8)).astype(np.float32))
 
 
 if __name__ == "__main__":

@@ -150,3 +150,28 @@ func.func @main(%x: tensor<1x16xf32>) -> tensor<1x16xf32> {
   %d2 = mpq.dequantize %q2 {params = #p} : tensor<1x16xi8> -> tensor<1x16xf32>
   return %d2 : tensor<1x16xf32>
 }
+
+// -----
+
+// A float matmul of two activations (attention's Q K^T) runs in a float
+// island in the executor's order: the output row zeroed, then for each k
+// in order y[j] = y[j] + a[k] * b[k][j] (a product, then a sum; no fma).
+// CHECK-LABEL: func.func @model_run
+// CHECK:       scf.for
+// CHECK:         memref.store %{{.*}}, %{{.*}}[%{{.*}}] : memref<6xf32>
+// CHECK:       scf.for
+// CHECK:         memref.load
+// CHECK:         scf.for
+// CHECK:           %[[P:.*]] = arith.mulf
+// CHECK:           %[[Y:.*]] = memref.load
+// CHECK:           %[[S:.*]] = arith.addf %[[Y]], %[[P]]
+// CHECK:           memref.store %[[S]]
+// CHECK-NOT:   math.fma
+#p = #mpq.qparams<bits = 8, is_signed = true, scale = [0.05], zero_point = [0]>
+func.func @main(%x: tensor<1x2x4xf32>, %z: tensor<1x4x3xf32>) -> tensor<1x2x3xf32> {
+  %q = mpq.quantize %x {params = #p} : tensor<1x2x4xf32> -> tensor<1x2x4xi8>
+  %d = mpq.dequantize %q {params = #p} : tensor<1x2x4xi8> -> tensor<1x2x4xf32>
+  %zp = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %y = tosa.matmul %d, %z, %zp, %zp : (tensor<1x2x4xf32>, tensor<1x4x3xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x3xf32>
+  return %y : tensor<1x2x3xf32>
+}

@@ -372,7 +372,7 @@ func.func @f(%x: tensor<1x4xi8>, %w: tensor<2x4xi8>) -> tensor<1x2xi32> {
 // -----
 
 func.func @f(%x: tensor<4xi8>, %w: tensor<2x4xi8>) -> tensor<1x2xi8> {
-  // expected-error@+1 {{'mpq.fully_connected' op input must be [N, K], got 'tensor<4xi8>'}}
+  // expected-error@+1 {{'mpq.fully_connected' op input must be [N..., K], got 'tensor<4xi8>'}}
   %y = mpq.fully_connected %x, %w {input_params = #mpq.qparams<bits = 8, is_signed = true, scale = [0.1], zero_point = [0]>, weight_params = #mpq.qparams<bits = 8, is_signed = true, narrow = true, scale = [0.1], zero_point = [0]>, output_params = #mpq.qparams<bits = 8, is_signed = true, scale = [0.1], zero_point = [0]>} : (tensor<4xi8>, tensor<2x4xi8>) -> tensor<1x2xi8>
   return %y : tensor<1x2xi8>
 }
@@ -388,9 +388,17 @@ func.func @f(%x: tensor<1x4xi8>, %w: tensor<8xi8>) -> tensor<1x2xi8> {
 // -----
 
 func.func @f(%x: tensor<1x4xi8>, %w: tensor<2x4xi8>) -> tensor<2xi8> {
-  // expected-error@+1 {{'mpq.fully_connected' op result must be [N, M], got 'tensor<2xi8>'}}
+  // expected-error@+1 {{'mpq.fully_connected' op result must be [N..., M] of the input's rank, got 'tensor<2xi8>'}}
   %y = mpq.fully_connected %x, %w {input_params = #mpq.qparams<bits = 8, is_signed = true, scale = [0.1], zero_point = [0]>, weight_params = #mpq.qparams<bits = 8, is_signed = true, narrow = true, scale = [0.1], zero_point = [0]>, output_params = #mpq.qparams<bits = 8, is_signed = true, scale = [0.1], zero_point = [0]>} : (tensor<1x4xi8>, tensor<2x4xi8>) -> tensor<2xi8>
   return %y : tensor<2xi8>
+}
+
+// -----
+
+func.func @f(%x: tensor<1x3x4xi8>, %w: tensor<2x4xi8>) -> tensor<1x5x2xi8> {
+  // expected-error@+1 {{'mpq.fully_connected' op result dimension 1 is 5, input's is 3}}
+  %y = mpq.fully_connected %x, %w {input_params = #mpq.qparams<bits = 8, is_signed = true, scale = [0.1], zero_point = [0]>, weight_params = #mpq.qparams<bits = 8, is_signed = true, narrow = true, scale = [0.1], zero_point = [0]>, output_params = #mpq.qparams<bits = 8, is_signed = true, scale = [0.1], zero_point = [0]>} : (tensor<1x3x4xi8>, tensor<2x4xi8>) -> tensor<1x5x2xi8>
+  return %y : tensor<1x5x2xi8>
 }
 
 // -----

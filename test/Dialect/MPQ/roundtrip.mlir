@@ -68,6 +68,15 @@ func.func @multipoint_fc(%x: tensor<1x4xi8>, %q0: tensor<2x4xi8>, %q1: tensor<2x
   return %y : tensor<1x2xi8>
 }
 
+// A fully connected layer over the last axis of [?, 3, 4]: three rows per
+// index of the batch.
+// CHECK-LABEL: func.func @fc_rows
+// CHECK: mpq.fully_connected %{{.*}}, %{{.*}} {{.*}} : (tensor<?x3x4xi8>, tensor<2x4xi8>) -> tensor<?x3x2xi8>
+func.func @fc_rows(%x: tensor<?x3x4xi8>, %w: tensor<2x4xi8>) -> tensor<?x3x2xi8> {
+  %y = mpq.fully_connected %x, %w {input_params = #mpq.qparams<bits = 8, is_signed = true, scale = [0.02], zero_point = [0]>, weight_params = #mpq.qparams<bits = 8, is_signed = true, narrow = true, scale = [0.1], zero_point = [0]>, output_params = #mpq.qparams<bits = 8, is_signed = true, scale = [0.05], zero_point = [0]>} : (tensor<?x3x4xi8>, tensor<2x4xi8>) -> tensor<?x3x2xi8>
+  return %y : tensor<?x3x2xi8>
+}
+
 // A precision decision attached to a float op.
 // CHECK-LABEL: func.func @precision
 func.func @precision(%x: tensor<2xf32>) -> tensor<2xf32> {

@@ -332,20 +332,28 @@ LogicalResult FullyConnectedOp::verify() {
   auto inType = cast<ShapedType>(getInput().getType());
   auto wType = cast<ShapedType>(getWeight().getType());
   auto outType = cast<ShapedType>(getOutput().getType());
-  if (!inType.hasRank() || inType.getRank() != 2)
-    return emitOpError("input must be [N, K], got ") << inType;
+  if (!inType.hasRank() || inType.getRank() < 2)
+    return emitOpError("input must be [N..., K], got ") << inType;
   if (wType.getRank() != 2)
     return emitOpError("weight must be [M, K], got ") << wType;
-  if (!outType.hasRank() || outType.getRank() != 2)
-    return emitOpError("result must be [N, M], got ") << outType;
-  int64_t k = inType.getDimSize(1), wk = wType.getDimSize(1);
+  if (!outType.hasRank() || outType.getRank() != inType.getRank())
+    return emitOpError("result must be [N..., M] of the input's rank, got ")
+           << outType;
+  int64_t last = inType.getRank() - 1;
+  for (int64_t d = 0; d < last; ++d)
+    if (!inType.isDynamicDim(d) && !outType.isDynamicDim(d) &&
+        inType.getDimSize(d) != outType.getDimSize(d))
+      return emitOpError() << "result dimension " << d << " is "
+                           << outType.getDimSize(d) << ", input's is "
+                           << inType.getDimSize(d);
+  int64_t k = inType.getDimSize(last), wk = wType.getDimSize(1);
   if (!ShapedType::isDynamic(k) && !ShapedType::isDynamic(wk) && k != wk)
     return emitOpError() << "input has " << k << " features, weight has "
                          << wk;
   int64_t m = wType.getDimSize(0);
-  if (!outType.isDynamicDim(1) && !ShapedType::isDynamic(m) &&
-      outType.getDimSize(1) != m)
-    return emitOpError() << "result has " << outType.getDimSize(1)
+  if (!outType.isDynamicDim(last) && !ShapedType::isDynamic(m) &&
+      outType.getDimSize(last) != m)
+    return emitOpError() << "result has " << outType.getDimSize(last)
                          << " features, weight has " << m;
   return verifyQuantizedCompute(*this, m);
 }

@@ -180,9 +180,11 @@ def MPQ_Conv2DOp : MPQ_Op<"conv2d", [Pure]> {
 def MPQ_FullyConnectedOp : MPQ_Op<"fully_connected", [Pure]> {
   let summary = "Quantized fully-connected layer: y = x * W^T + b";
   let description = [{
-    `input` is `[N, K]`, `weight` is `[M, K]` (integer with `weight_params`, or
-    a `mpq.multipoint_weight`), `bias` is int32 `[M]`. Requantization and clamp
-    as for `mpq.conv2d`.
+    `input` is `[N..., K]` (rank 2 or more: every index of the leading
+    dimensions is one row, as a linear layer over the last axis), `weight`
+    is `[M, K]` (integer with `weight_params`, or a `mpq.multipoint_weight`),
+    `bias` is int32 `[M]`; the result is `[N..., M]`. Requantization and
+    clamp as for `mpq.conv2d`.
 
     ```mlir
     %y = mpq.fully_connected %x, %w, %b {input_params = #in,
