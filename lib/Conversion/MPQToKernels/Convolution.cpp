@@ -217,13 +217,19 @@ LogicalResult Lowering::emitDepthwise(Conv2DOp op, ImplicitLocOpBuilder &b) {
       mant[ch] = m.mantissa;
       shift[ch] = m.shift;
     }
-  // The vector form keeps low-bit weights packed: per tap, channels
-  // row-major, 8 / container channels per byte (low bits first).
+  // The vector form works on `lanes` channels at a time: the widest the
+  // kernel declares (depthwiseLanes) that divides the channels, at least
+  // 8. With 8 lanes it keeps low-bit weights packed: per tap, channels
+  // row-major, 8 / container channels per byte (low bits first); wider
+  // vectors read them unpacked (taps x channels bytes).
   unsigned container = (*terms)[0].container;
   bool vectorForm = depthwiseVectorForm(op);
+  int64_t lanes = 8;
+  while (lanes * 2 <= gemm.depthwiseLanes() && c % (lanes * 2) == 0)
+    lanes *= 2;
   int64_t fieldLo = -(int64_t(1) << (container - 1)),
           fieldHi = (int64_t(1) << (container - 1)) - 1;
-  if (!vectorForm ||
+  if (!vectorForm || lanes > 8 ||
       llvm::any_of(taps, [&](int8_t v) { return v < fieldLo || v > fieldHi; }))
     container = 8;
   int64_t fields = 8 / container;
@@ -245,38 +251,40 @@ LogicalResult Lowering::emitDepthwise(Conv2DOp op, ImplicitLocOpBuilder &b) {
   ArrayRef<int64_t> pad = op.getPad(), st = op.getStride(),
                     dil = op.getDilation();
   if (vectorForm) {
-    // Vector form: 8 channels at a time, accumulators in registers through
-    // the (unrolled) taps; 8x8 -> 16-bit products (|x - zp| <= 255,
-    // |w| <= 128) widened into two int32x4 accumulators.
-    auto v8i8 = VectorType::get({8}, b.getI8Type());
-    auto v8i16 = VectorType::get({8}, b.getI16Type());
-    auto v4i32 = VectorType::get({4}, b.getI32Type());
-    auto v4i8 = VectorType::get({4}, b.getI8Type());
-    Value zp16 = cst(b, v8i16, zpOf(pin, 0));
+    // Vector form: `lanes` channels at a time, accumulators in registers
+    // through the (unrolled) taps; 16-bit products (|x - zp| <= 255,
+    // |w| <= 128) widened into int32 accumulators of `accLanes` lanes (two
+    // int32x4 for 8 channels, one register group for wider vectors).
+    int64_t accLanes = lanes == 8 ? 4 : lanes, groups = lanes / accLanes;
+    auto vi8 = VectorType::get({lanes}, b.getI8Type());
+    auto vi16 = VectorType::get({lanes}, b.getI16Type());
+    auto vacc = VectorType::get({accLanes}, b.getI32Type());
+    auto vout = VectorType::get({accLanes}, b.getI8Type());
+    Value zp16 = cst(b, vi16, zpOf(pin, 0));
     // Channel blocks outside, pixels inside: a block's weights (one register
     // per tap, unpacked once), bias and multipliers stay in registers for
     // all output pixels.
-    forLoop(b, c / 8, [&](Value cb) {
-      Value c0 = mulI(b, cb, 8);
+    forLoop(b, c / lanes, [&](Value cb) {
+      Value c0 = mulI(b, cb, lanes);
       SmallVector<Value> tapWeights;
-      for (int64_t t = 0; t < kh * kw; ++t)
-        tapWeights.push_back(arith::ExtSIOp::create(
-            b, v8i16,
-            loadDepthwiseWeights(
-                b, wMem,
-                addC(b, b.createOrFold<arith::DivUIOp>(c0, idx(b, fields)),
-                     t * c / fields),
-                container)));
-      SmallVector<Value> bias, mant, shift;
-      for (int64_t half = 0; half < 2; ++half) {
-        Value ch = addC(b, c0, 4 * half);
-        bias.push_back(
-            vector::LoadOp::create(b, v4i32, biasMem, ValueRange{ch}));
-        mant.push_back(
-            vector::LoadOp::create(b, v4i32, mantMem, ValueRange{ch}));
-        shift.push_back(
-            vector::LoadOp::create(b, v4i32, shiftMem, ValueRange{ch}));
+      for (int64_t t = 0; t < kh * kw; ++t) {
+        Value at = addC(b, b.createOrFold<arith::DivUIOp>(c0, idx(b, fields)),
+                        t * c / fields);
+        Value wt = lanes == 8 ? loadDepthwiseWeights(b, wMem, at, container)
+                              : vector::LoadOp::create(b, vi8, wMem, at);
+        tapWeights.push_back(arith::ExtSIOp::create(b, vi16, wt));
       }
+      SmallVector<Value> bias, mant, shift;
+      for (int64_t g = 0; g < groups; ++g) {
+        Value ch = addC(b, c0, accLanes * g);
+        bias.push_back(
+            vector::LoadOp::create(b, vacc, biasMem, ValueRange{ch}));
+        mant.push_back(
+            vector::LoadOp::create(b, vacc, mantMem, ValueRange{ch}));
+        shift.push_back(
+            vector::LoadOp::create(b, vacc, shiftMem, ValueRange{ch}));
+      }
+      SmallVector<Type> accTypes(groups, vacc);
       loopNest(b, {out[0], out[1], out[2]}, [&](ArrayRef<Value> ivs) {
         SmallVector<Value> acc = bias;
         for (int64_t ky = 0; ky < kh; ++ky)
@@ -285,40 +293,42 @@ LogicalResult Lowering::emitDepthwise(Conv2DOp op, ImplicitLocOpBuilder &b) {
             Value ix = addC(b, mulI(b, ivs[2], st[1]), kx * dil[1] - pad[2]);
             Value ok = arith::AndIOp::create(b, inBounds(b, iy, h),
                                              inBounds(b, ix, w));
-            auto ifOp = scf::IfOp::create(b, TypeRange{v4i32, v4i32}, ok,
-                                          /*else=*/true);
+            auto ifOp = scf::IfOp::create(b, accTypes, ok, /*else=*/true);
             OpBuilder::InsertionGuard guard(b);
             b.setInsertionPointToStart(&ifOp.getThenRegion().front());
             Value from = addI(
                 b, linearIndex(b, {ivs[0], iy, ix}, {h * w * c, w * c, c}), c0);
             Value x =
-                vector::LoadOp::create(b, v8i8, src.mem, ValueRange{from});
-            x = src.isSigned ? Value(arith::ExtSIOp::create(b, v8i16, x))
-                             : Value(arith::ExtUIOp::create(b, v8i16, x));
+                vector::LoadOp::create(b, vi8, src.mem, ValueRange{from});
+            x = src.isSigned ? Value(arith::ExtSIOp::create(b, vi16, x))
+                             : Value(arith::ExtUIOp::create(b, vi16, x));
             x = arith::SubIOp::create(b, x, zp16);
             Value p = arith::MulIOp::create(b, x, tapWeights[ky * kw + kx]);
             SmallVector<Value> next;
-            for (int64_t half = 0; half < 2; ++half) {
-              Value part = vector::ExtractStridedSliceOp::create(
-                  b, p, ArrayRef<int64_t>{half * 4}, ArrayRef<int64_t>{4},
-                  ArrayRef<int64_t>{1});
+            for (int64_t g = 0; g < groups; ++g) {
+              Value part =
+                  groups == 1
+                      ? p
+                      : Value(vector::ExtractStridedSliceOp::create(
+                            b, p, ArrayRef<int64_t>{g * accLanes},
+                            ArrayRef<int64_t>{accLanes}, ArrayRef<int64_t>{1}));
               next.push_back(arith::AddIOp::create(
-                  b, acc[half], arith::ExtSIOp::create(b, v4i32, part)));
+                  b, acc[g], arith::ExtSIOp::create(b, vacc, part)));
             }
             scf::YieldOp::create(b, next);
             b.setInsertionPointToStart(&ifOp.getElseRegion().front());
             scf::YieldOp::create(b, acc);
-            acc = {ifOp.getResult(0), ifOp.getResult(1)};
+            acc.assign(ifOp.getResults().begin(), ifOp.getResults().end());
           }
         Value base = addI(b,
                           linearIndex(b, {ivs[0], ivs[1], ivs[2]},
                                       {out[1] * out[2] * c, out[2] * c, c}),
                           c0);
-        for (int64_t half = 0; half < 2; ++half) {
-          Value y = requantize(b, acc[half], mant[half], shift[half],
-                               zpOf(pout, 0), range.lo, range.hi);
-          vector::StoreOp::create(b, arith::TruncIOp::create(b, v4i8, y), dst,
-                                  ValueRange{addC(b, base, 4 * half)});
+        for (int64_t g = 0; g < groups; ++g) {
+          Value y = requantize(b, acc[g], mant[g], shift[g], zpOf(pout, 0),
+                               range.lo, range.hi);
+          vector::StoreOp::create(b, arith::TruncIOp::create(b, vout, y), dst,
+                                  ValueRange{addC(b, base, accLanes * g)});
         }
       });
     });

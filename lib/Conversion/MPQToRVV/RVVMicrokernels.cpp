@@ -189,6 +189,7 @@ public:
     return rows.rowsFor(formats);
   }
   int64_t nr() const override { return lanes; }
+  int64_t depthwiseLanes() const override { return lanes; }
   bool readsFoldedWeights() const override { return false; }
   /// Depth in steps of 16, then depth within the step (one register of
   /// `lanes` bytes each), then channel.
@@ -254,6 +255,8 @@ public:
     return rows.rowsFor(formats);
   }
   int64_t nr() const override { return kRVVVlaBlock; }
+  /// Fixed 16-byte vectors: one register at the smallest VLEN (128).
+  int64_t depthwiseLanes() const override { return 16; }
   bool readsFoldedWeights() const override { return false; }
   int64_t canonicalOffset(int64_t ch, int64_t j) const override {
     return (j / 16) * 16 * kRVVVlaBlock + (j % 16) * kRVVVlaBlock + ch;

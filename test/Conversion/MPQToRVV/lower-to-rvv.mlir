@@ -108,3 +108,28 @@ func.func @main(%x: tensor<1x32xf32>) -> tensor<1x16xf32> {
   %d = mpq.dequantize %y {params = #mpq.qparams<bits = 8, is_signed = true, scale = [0.2], zero_point = [0]>} : tensor<1x16xi8> -> tensor<1x16xf32>
   return %d : tensor<1x16xf32>
 }
+
+// -----
+
+// Depthwise takes the kernel's vector width (depthwiseLanes): 32 channels
+// run as two blocks of 16 on rv64gcv (16-byte vectors, one register at
+// VLEN 128), products in int16, one int32 accumulator group per block,
+// requantized 16 lanes at a time; spacemit-x60 takes all 32 at once.
+// CHECK-LABEL: func.func @model_run
+// CHECK: %[[C2:.*]] = arith.constant 2 : index
+// CHECK: scf.for %{{.*}} = %{{.*}} to %[[C2]]
+// CHECK: vector.load {{.*}} : memref<{{[0-9]+}}xi8>, vector<16xi8>
+// CHECK: scf.if {{.*}} -> (vector<16xi32>)
+// CHECK: arith.muli {{.*}} : vector<16xi16>
+// CHECK: arith.extsi {{.*}} : vector<16xi16> to vector<16xi32>
+// CHECK: arith.extsi {{.*}} : vector<16xi32> to vector<16xi64>
+// CHECK: vector.store {{.*}} : memref<{{[0-9]+}}xi8>, vector<16xi8>
+// LLVM-LABEL: llvm.func @net_run
+// LLVM: llvm.sext {{.*}} : vector<32xi32> to vector<32xi64>
+func.func @main(%x: tensor<1x4x4x32xf32>) -> tensor<1x4x4x32xf32> {
+  %q = mpq.quantize %x {params = #mpq.qparams<bits = 8, is_signed = true, scale = [0.05], zero_point = [-3]>} : tensor<1x4x4x32xf32> -> tensor<1x4x4x32xi8>
+  %w = "tosa.const"() <{values = dense<5> : tensor<32x3x3x1xi8>}> : () -> tensor<32x3x3x1xi8>
+  %c = mpq.conv2d %q, %w {input_params = #mpq.qparams<bits = 8, is_signed = true, scale = [0.05], zero_point = [-3]>, weight_params = #mpq.qparams<bits = 8, is_signed = true, narrow = true, scale = [0.01], zero_point = [0]>, output_params = #mpq.qparams<bits = 8, is_signed = true, scale = [0.1], zero_point = [0]>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>, groups = 32} : (tensor<1x4x4x32xi8>, tensor<32x3x3x1xi8>) -> tensor<1x4x4x32xi8>
+  %d = mpq.dequantize %c {params = #mpq.qparams<bits = 8, is_signed = true, scale = [0.1], zero_point = [0]>} : tensor<1x4x4x32xi8> -> tensor<1x4x4x32xf32>
+  return %d : tensor<1x4x4x32xf32>
+}

@@ -121,6 +121,11 @@ public:
   /// Whether the kernel reads low-bit weights in the folded format (values
   /// scaled by 2^(8 - container)); otherwise the driver sign-extends them.
   virtual bool readsFoldedWeights() const { return true; }
+  /// Channels per vector of the ISA-neutral depthwise loop (a power of two
+  /// >= 8; it takes the widest that divides the layer's channels). Fixed-
+  /// length vectors of that many int8 lanes must be efficient on every core
+  /// the kernel runs on.
+  virtual int64_t depthwiseLanes() const { return 8; }
   virtual ActivationEncoding activationEncoding() const {
     return ActivationEncoding::S8;
   }
