@@ -246,7 +246,8 @@ Operation *RunOverrides::getFirstAffectedOp(Block &block) const {
 FailureOr<SmallVector<Tensor>> Executor::runFrom(func::FuncOp func,
                                                  Operation *start,
                                                  const ValueCache &liveIn,
-                                                 const RunOverrides &overrides) {
+                                                 const RunOverrides &overrides,
+                                                 ArrayRef<RunCapture> captures) {
   if (func.isExternal() || !func.getBody().hasOneBlock() ||
       start->getBlock() != &func.getBody().front())
     return func.emitError() << "mpq-run: cannot resume @" << func.getName()
@@ -254,13 +255,22 @@ FailureOr<SmallVector<Tensor>> Executor::runFrom(func::FuncOp func,
   llvm::DenseMap<Value, const Tensor *> env;
   for (const auto &[v, t] : liveIn)
     env[v] = &t;
-  return execute(func, Block::iterator(start), std::move(env), &overrides);
+  return execute(func, Block::iterator(start), std::move(env), &overrides,
+                 captures);
+}
+
+void Executor::copyConstantsFrom(const Executor &other) {
+  for (const auto &[op, results] : other.constantResults)
+    if (!constantResults.count(op))
+      constantResults[op] =
+          std::make_unique<SmallVector<Tensor>>(*results);
 }
 
 FailureOr<SmallVector<Tensor>>
 Executor::execute(func::FuncOp func, Block::iterator begin,
                   llvm::DenseMap<Value, const Tensor *> env,
-                  const RunOverrides *overrides) {
+                  const RunOverrides *overrides,
+                  ArrayRef<RunCapture> captures) {
   const FunctionPlan &plan = getPlan(func);
   Block &block = func.getBody().front();
 
@@ -274,6 +284,13 @@ Executor::execute(func::FuncOp func, Block::iterator begin,
 
   SmallVector<const Tensor *, 8> operands;
   for (Operation &op : llvm::make_range(begin, block.end())) {
+    for (const RunCapture &c : captures) {
+      if (c.at != &op)
+        continue;
+      for (Value v : c.values)
+        if (auto it = env.find(v); it != env.end() && !constants.contains(v))
+          (*c.into)[v] = *it->second;
+    }
     // Gather the operands.
     operands.clear();
     transformed.clear();

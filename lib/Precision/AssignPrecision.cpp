@@ -359,31 +359,35 @@ LogicalResult AssignPrecisionPass::runClado(Problem &p, FakeQuantEvaluator &e) {
                          choiceOf[g].actBits, false};
   };
   std::vector<double> single(n), omega(size_t(n) * n, 0.0);
-  uint64_t pairs = 0;
+  // Every single option, then every pair of options of different layers:
+  // one batch, so that the evaluator runs them on all workers and starts
+  // the pair (i, j) from the values of the single i at j's layer.
+  std::vector<std::vector<LayerOverride>> sets;
+  for (unsigned g = 0; g < n; ++g)
+    sets.push_back({over(g)});
+  std::vector<std::pair<unsigned, unsigned>> pairs;
   for (unsigned i = 0; i < n; ++i)
     for (unsigned j = i + 1; j < n; ++j)
-      pairs += layerOf[i] != layerOf[j];
-  uint64_t total = n + pairs, done = 0;
+      if (layerOf[i] != layerOf[j]) {
+        pairs.push_back({i, j});
+        sets.push_back({over(i), over(j)});
+      }
   Progress progress("clado loss changes");
+  FailureOr<std::vector<double>> losses =
+      e.evaluateBatch(sets, [&](uint64_t done, uint64_t total) {
+        progress.update(done, total);
+      });
+  if (failed(losses))
+    return failure();
   for (unsigned g = 0; g < n; ++g) {
-    FailureOr<double> loss = e.evaluate({over(g)});
-    if (failed(loss))
-      return failure();
-    single[g] = *loss - l0;
+    single[g] = (*losses)[g] - l0;
     omega[size_t(g) * n + g] = 2 * single[g];
-    progress.update(++done, total);
   }
-  for (unsigned i = 0; i < n; ++i)
-    for (unsigned j = i + 1; j < n; ++j) {
-      if (layerOf[i] == layerOf[j])
-        continue;
-      FailureOr<double> loss = e.evaluate({over(i), over(j)});
-      if (failed(loss))
-        return failure();
-      double v = (*loss - l0) - single[i] - single[j];
-      omega[size_t(i) * n + j] = omega[size_t(j) * n + i] = v;
-      progress.update(++done, total);
-    }
+  for (auto [k, ij] : llvm::enumerate(pairs)) {
+    auto [i, j] = ij;
+    double v = ((*losses)[n + k] - l0) - single[i] - single[j];
+    omega[size_t(i) * n + j] = omega[size_t(j) * n + i] = v;
+  }
   double offDiag = 0, diag = 0;
   for (unsigned i = 0; i < n; ++i)
     for (unsigned j = 0; j < n; ++j)

@@ -12,7 +12,9 @@
 #include "mlir/IR/Builders.h"
 
 #include <cmath>
+#include <atomic>
 #include <random>
+#include <thread>
 
 using namespace mlir;
 using namespace mpq;
@@ -86,68 +88,90 @@ LogicalResult FakeQuantEvaluator::init() {
   return success();
 }
 
-FailureOr<double> FakeQuantEvaluator::run(const RunOverrides &overrides,
-                                          bool reference) {
+void FakeQuantEvaluator::chunkTerms(int64_t chunk, ArrayRef<Tensor> outs,
+                                    bool reference, ChunkTerms &t) {
   int64_t n = samples.getDimSize(0);
-  double loss = 0;
-  int64_t correct = 0;
-  if (reference)
-    referenceProbs.clear();
-  auto consume = [&](int64_t chunk, ArrayRef<Tensor> outs) -> LogicalResult {
-    int64_t begin = engine->getChunkBegin(chunk);
-    int64_t end = chunk + 1 < engine->getNumChunks()
-                      ? engine->getChunkBegin(chunk + 1)
-                      : n;
-    const SmallVector<Tensor> *out = nullptr;
-    SmallVector<Tensor> holder(outs.begin(), outs.end());
-    out = &holder;
-    if (out->empty() || (*out)[0].getKind() != ElementKind::F32 ||
-        (*out)[0].getRank() < 1)
-      return module.emitError() << "the loss needs a float output 0";
-    const Tensor &logits = (*out)[0];
-    int64_t classes = logits.getShape().back();
-    int64_t rows = logits.getNumElements() / std::max<int64_t>(1, classes);
-    if (rows != end - begin)
-      return module.emitError()
-             << "output 0 (" << logits.getTypeString() << ") must have one "
-             << "row per sample";
-    ArrayRef<float> v = logits.getValues<float>();
-    for (int64_t r = 0; r < rows; ++r) {
-      const float *row = v.data() + r * classes;
-      double mx = *std::max_element(row, row + classes);
-      double sum = 0;
+  int64_t begin = engine->getChunkBegin(chunk);
+  int64_t end = chunk + 1 < engine->getNumChunks()
+                    ? engine->getChunkBegin(chunk + 1)
+                    : n;
+  t.terms.clear();
+  t.correct = 0;
+  if (outs.empty() || outs[0].getKind() != ElementKind::F32 ||
+      outs[0].getRank() < 1) {
+    t.error = "the loss needs a float output 0";
+    return;
+  }
+  const Tensor &logits = outs[0];
+  int64_t classes = logits.getShape().back();
+  int64_t rows = logits.getNumElements() / std::max<int64_t>(1, classes);
+  if (rows != end - begin) {
+    t.error = "output 0 (" + logits.getTypeString() +
+              ") must have one row per sample";
+    return;
+  }
+  ArrayRef<float> v = logits.getValues<float>();
+  for (int64_t r = 0; r < rows; ++r) {
+    const float *row = v.data() + r * classes;
+    double mx = *std::max_element(row, row + classes);
+    double sum = 0;
+    for (int64_t k = 0; k < classes; ++k)
+      sum += std::exp(double(row[k]) - mx);
+    double logZ = mx + std::log(sum);
+    int64_t arg = std::max_element(row, row + classes) - row;
+    int64_t sample = begin + r;
+    if (labels)
+      t.correct += arg == labels->getAsInt64(sample);
+    if (kind == LossKind::CrossEntropy) {
+      int64_t y = labels->getAsInt64(sample);
+      if (y < 0 || y >= classes) {
+        t.error = "label " + std::to_string(y) + " of sample " +
+                  std::to_string(sample) + " is not a class of output 0 (" +
+                  std::to_string(classes) + " classes)";
+        return;
+      }
+      t.terms.push_back(logZ - double(row[y]));
+    } else if (reference) {
       for (int64_t k = 0; k < classes; ++k)
-        sum += std::exp(double(row[k]) - mx);
-      double logZ = mx + std::log(sum);
-      int64_t arg = std::max_element(row, row + classes) - row;
-      int64_t sample = begin + r;
-      if (labels)
-        correct += arg == labels->getAsInt64(sample);
-      if (kind == LossKind::CrossEntropy) {
-        int64_t y = labels->getAsInt64(sample);
-        if (y < 0 || y >= classes)
-          return module.emitError() << "label " << y << " of sample "
-                                    << sample << " is not a class of output "
-                                    << "0 (" << classes << " classes)";
-        loss += logZ - double(row[y]);
-      } else if (reference) {
-        for (int64_t k = 0; k < classes; ++k)
-          referenceProbs.push_back(std::exp(double(row[k]) - logZ));
-      } else {
-        // KL(p || q) = sum p (log p - log q).
-        for (int64_t k = 0; k < classes; ++k) {
-          double p = referenceProbs[sample * classes + k];
-          if (p > 0)
-            loss += p * (std::log(p) - (double(row[k]) - logZ));
-        }
+        referenceProbs.push_back(std::exp(double(row[k]) - logZ));
+    } else {
+      // KL(p || q) = sum p (log p - log q).
+      for (int64_t k = 0; k < classes; ++k) {
+        double p = referenceProbs[sample * classes + k];
+        if (p > 0)
+          t.terms.push_back(p * (std::log(p) - (double(row[k]) - logZ)));
       }
     }
-    return success();
-  };
-  if (failed(engine->run(overrides, consume)))
-    return failure();
+  }
+}
+
+FailureOr<double> FakeQuantEvaluator::reduce(ArrayRef<ChunkTerms> chunks) {
+  // One running sum in sample order, whichever thread computed a chunk.
+  double loss = 0;
+  int64_t correct = 0;
+  for (const ChunkTerms &t : chunks) {
+    if (!t.error.empty())
+      return module.emitError() << t.error;
+    for (double x : t.terms)
+      loss += x;
+    correct += t.correct;
+  }
+  int64_t n = samples.getDimSize(0);
   lastAccuracy = labels ? double(correct) / double(n) : std::nan("");
   return loss / double(n);
+}
+
+FailureOr<double> FakeQuantEvaluator::run(const RunOverrides &overrides,
+                                          bool reference) {
+  if (reference)
+    referenceProbs.clear();
+  std::vector<ChunkTerms> terms(engine->getNumChunks());
+  if (failed(engine->run(overrides, [&](int64_t chunk, ArrayRef<Tensor> outs) {
+        chunkTerms(chunk, outs, reference, terms[chunk]);
+        return success();
+      })))
+    return failure();
+  return reduce(terms);
 }
 
 FailureOr<const std::vector<LayerInputStats> *>
@@ -307,15 +331,12 @@ FailureOr<double> FakeQuantEvaluator::evaluate(
   return evaluateWith(overrides, {});
 }
 
-FailureOr<double> FakeQuantEvaluator::evaluateWith(
+LogicalResult FakeQuantEvaluator::buildOverrides(
     ArrayRef<LayerOverride> overrides,
-    const std::map<unsigned, std::vector<float>> &replaced) {
-  ++numEvaluations;
+    const std::map<unsigned, std::vector<float>> &replaced, RunOverrides &ro,
+    std::vector<std::unique_ptr<Tensor>> &owned) {
   func::FuncOp fn = module.lookupSymbol<func::FuncOp>(entryName);
   SmallVector<QuantizableLayerOpInterface> layers = getQuantizableLayers(fn);
-  RunOverrides ro;
-  // Tensors the overrides point to, alive for this evaluation.
-  std::vector<std::unique_ptr<Tensor>> owned;
   auto weightOperand = [&](QuantizableLayerOpInterface layer) {
     Operation *op = layer.getOperation();
     Value w = layer.getLayerWeight();
@@ -400,7 +421,161 @@ FailureOr<double> FakeQuantEvaluator::evaluateWith(
       if (use.get() == x)
         ro.operandTransforms[&use] = fakeQuantInput;
   }
+  return success();
+}
+
+FailureOr<double> FakeQuantEvaluator::evaluateWith(
+    ArrayRef<LayerOverride> overrides,
+    const std::map<unsigned, std::vector<float>> &replaced) {
+  ++numEvaluations;
+  RunOverrides ro;
+  // Tensors the overrides point to, alive for this evaluation.
+  std::vector<std::unique_ptr<Tensor>> owned;
+  if (failed(buildOverrides(overrides, replaced, ro, owned)))
+    return failure();
   return run(ro, /*reference=*/false);
+}
+
+FailureOr<std::vector<double>>
+LossEvaluator::evaluateBatch(ArrayRef<std::vector<LayerOverride>> sets,
+                             function_ref<void(uint64_t, uint64_t)> progress) {
+  std::vector<double> losses;
+  for (const std::vector<LayerOverride> &set : sets) {
+    FailureOr<double> l = evaluate(set);
+    if (failed(l))
+      return failure();
+    losses.push_back(*l);
+    if (progress)
+      progress(losses.size(), sets.size());
+  }
+  return losses;
+}
+
+LogicalResult FakeQuantEvaluator::prepare(
+    ArrayRef<std::tuple<unsigned, unsigned, unsigned>> options) {
+  // Problems are built here (they read the IR); quantizeLayer runs on one
+  // thread per (layer, input width), whose statistics it may extend.
+  std::map<std::pair<unsigned, unsigned>,
+           std::vector<std::tuple<unsigned, LayerQuantProblem>>>
+      work;
+  for (auto [layer, bits, act] : options) {
+    if (layer >= layerData.size())
+      return module.emitError() << "layer " << layer << " does not exist ("
+                                << layerData.size() << " layers)";
+    if (!bits || quantized.count({layer, bits, act}))
+      continue;
+    const LayerInputStats *stats = nullptr;
+    if (quantOptions.rounding != WeightRounding::Nearest) {
+      FailureOr<const std::vector<LayerInputStats> *> all = inputStats(act);
+      if (failed(all))
+        return failure();
+      stats = &(**all)[layer];
+    }
+    auto &items = work[{layer, act}];
+    bool listed = false;
+    for (auto &[b, p] : items)
+      listed |= b == bits;
+    if (!listed)
+      items.emplace_back(bits, makeLayerProblem(layerData[layer], bits, act,
+                                                {}, quantOptions, stats));
+  }
+  std::vector<std::pair<std::pair<unsigned, unsigned>,
+                        std::vector<std::tuple<unsigned, LayerQuantProblem>> *>>
+      groups;
+  for (auto &[key, items] : work)
+    groups.push_back({key, &items});
+  std::vector<std::vector<LayerQuantResult>> results(groups.size());
+  std::atomic<size_t> next{0};
+  auto worker = [&] {
+    for (size_t g = next++; g < groups.size(); g = next++)
+      for (auto &[bits, p] : *groups[g].second)
+        results[g].push_back(quantizeLayer(p));
+  };
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < engine->getNumWorkers(); ++t)
+    pool.emplace_back(worker);
+  worker();
+  for (std::thread &t : pool)
+    t.join();
+  for (size_t g = 0; g < groups.size(); ++g) {
+    auto [layer, act] = groups[g].first;
+    for (size_t i = 0; i < results[g].size(); ++i)
+      quantized[{layer, std::get<0>((*groups[g].second)[i]), act}] =
+          std::move(results[g][i]);
+  }
+  return success();
+}
+
+FailureOr<std::vector<double>> FakeQuantEvaluator::evaluateBatch(
+    ArrayRef<std::vector<LayerOverride>> sets,
+    function_ref<void(uint64_t, uint64_t)> progress) {
+  std::vector<std::tuple<unsigned, unsigned, unsigned>> options;
+  for (const std::vector<LayerOverride> &set : sets)
+    for (const LayerOverride &o : set)
+      options.emplace_back(o.layer, o.weightBits, o.actBits ? o.actBits : 8);
+  if (failed(prepare(options)))
+    return failure();
+  numEvaluations += sets.size();
+  // A set's parent: the same set without its last layer (in program
+  // order), if it is an earlier set of the batch.
+  auto keyOf = [](std::vector<LayerOverride> set) {
+    llvm::sort(set, [](const LayerOverride &a, const LayerOverride &b) {
+      return std::tie(a.layer, a.weightBits, a.actBits, a.mirror) <
+             std::tie(b.layer, b.weightBits, b.actBits, b.mirror);
+    });
+    std::vector<unsigned> key;
+    for (const LayerOverride &o : set)
+      key.insert(key.end(), {o.layer, o.weightBits, o.actBits,
+                             unsigned(o.mirror)});
+    return key;
+  };
+  std::map<std::vector<unsigned>, size_t> index;
+  std::vector<RunOverrides> ros(sets.size());
+  std::vector<std::unique_ptr<Tensor>> owned;
+  std::vector<SuffixEngine::BatchRun> runs(sets.size());
+  for (size_t i = 0; i < sets.size(); ++i) {
+    if (failed(buildOverrides(sets[i], {}, ros[i], owned)))
+      return failure();
+    runs[i].overrides = &ros[i];
+    const std::vector<LayerOverride> &set = sets[i];
+    if (set.size() >= 2) {
+      size_t last = 0;
+      for (size_t j = 1; j < set.size(); ++j)
+        if (set[j].layer > set[last].layer)
+          last = j;
+      std::vector<LayerOverride> rest;
+      bool unique = true;
+      for (size_t j = 0; j < set.size(); ++j) {
+        if (j != last)
+          rest.push_back(set[j]);
+        unique &= j == last || set[j].layer != set[last].layer;
+      }
+      auto it = index.find(keyOf(rest));
+      if (unique && it != index.end()) {
+        runs[i].parent = int64_t(it->second);
+        runs[i].resumeAt = readers[set[last].layer];
+      }
+    }
+    index.emplace(keyOf(set), i);
+  }
+  std::vector<std::vector<ChunkTerms>> terms(
+      sets.size(), std::vector<ChunkTerms>(engine->getNumChunks()));
+  if (failed(engine->runBatch(
+          runs,
+          [&](size_t run, int64_t chunk, ArrayRef<Tensor> outs) {
+            chunkTerms(chunk, outs, /*reference=*/false, terms[run][chunk]);
+            return success();
+          },
+          progress)))
+    return failure();
+  std::vector<double> losses;
+  for (size_t i = 0; i < sets.size(); ++i) {
+    FailureOr<double> l = reduce(terms[i]);
+    if (failed(l))
+      return failure();
+    losses.push_back(*l);
+  }
+  return losses;
 }
 
 FailureOr<double> FakeQuantEvaluator::evaluateWeightProbe(unsigned layer,

@@ -161,6 +161,16 @@ struct RunOverrides {
 /// Values of a function computed earlier, from which a run can resume.
 using ValueCache = llvm::DenseMap<mlir::Value, Tensor>;
 
+/// Values a run copies out just before op `at` executes: the state from
+/// which a later run can resume at `at` (Executor::runFrom). Values that are
+/// cached constants are not copied (a resumed run finds them in the
+/// executor's constant cache).
+struct RunCapture {
+  mlir::Operation *at = nullptr;
+  llvm::ArrayRef<mlir::Value> values;
+  ValueCache *into = nullptr;
+};
+
 /// Interprets functions of one module. Ops are executed in order, keeping
 /// a map from SSA value to tensor; shapes come from the actual inputs (result
 /// types may contain `?`), and every result is checked against its declared
@@ -230,10 +240,19 @@ public:
   /// `liveIn`, else from the constants this executor cached in an earlier
   /// run; any other is an error. Changing the layers after `start` thus
   /// costs the share of the function after it.
+  /// `captures` copy values out of the run on the way (see RunCapture).
   mlir::FailureOr<llvm::SmallVector<Tensor>>
   runFrom(mlir::func::FuncOp func, mlir::Operation *start,
           const ValueCache &liveIn,
-          const RunOverrides &overrides = RunOverrides());
+          const RunOverrides &overrides = RunOverrides(),
+          llvm::ArrayRef<RunCapture> captures = {});
+
+  /// Copies the constant results `other` has cached (for an executor of
+  /// the same module that resumes runs without having run the function
+  /// from its start, e.g. one per worker thread).
+  void copyConstantsFrom(const Executor &other);
+  /// Whether any constant result is cached.
+  bool hasCachedConstants() const { return !constantResults.empty(); }
 
 private:
   struct FunctionPlan;
@@ -242,7 +261,8 @@ private:
   mlir::FailureOr<llvm::SmallVector<Tensor>>
   execute(mlir::func::FuncOp func, mlir::Block::iterator begin,
           llvm::DenseMap<mlir::Value, const Tensor *> env,
-          const RunOverrides *overrides);
+          const RunOverrides *overrides,
+          llvm::ArrayRef<RunCapture> captures = {});
 
   mlir::ModuleOp module;
   const OpHandlerRegistry &registry;

@@ -9,6 +9,10 @@
 // layer i costs about the share of the network after i. The IR is never
 // modified.
 //
+// Chunks run in parallel, one per worker thread, each worker with its own
+// Executor whose kernels run single-threaded: a chunk's results do not
+// depend on the number of workers or on which worker ran it.
+//
 //===----------------------------------------------------------------------===//
 
 #ifndef MPQ_EXECUTOR_SUFFIXENGINE_H
@@ -16,6 +20,7 @@
 
 #include "mpq/Executor/Executor.h"
 
+#include <atomic>
 #include <memory>
 #include <vector>
 
@@ -26,13 +31,15 @@ public:
   /// Runs `fn` (one input) on `samples` in chunks of `batchSize` samples and
   /// caches, per chunk, the outputs and the values live across each op of
   /// `resumePoints` (ops of fn's body). `observer`, if given, sees every
-  /// value of this reference run.
+  /// value of this reference run (chunks in order, on the calling thread).
+  /// `numWorkers` threads run chunks (0: the hardware's concurrency).
   static mlir::FailureOr<std::unique_ptr<SuffixEngine>>
   create(mlir::ModuleOp module, mlir::func::FuncOp fn, const Tensor &samples,
          int64_t batchSize, llvm::ArrayRef<mlir::Operation *> resumePoints,
-         ValueObserver observer = nullptr);
+         ValueObserver observer = nullptr, unsigned numWorkers = 0);
 
   int64_t getNumChunks() const { return int64_t(chunks.size()); }
+  unsigned getNumWorkers() const { return unsigned(workers.size()); }
   /// First sample of chunk `c`.
   int64_t getChunkBegin(int64_t c) const { return chunks[c].begin; }
   /// The unchanged function's outputs on chunk `c`.
@@ -45,33 +52,69 @@ public:
 
   /// Runs every chunk with `overrides` from the last resume point before
   /// the first op they touch (the reference outputs if they touch nothing)
-  /// and hands each chunk's outputs to `consume`.
+  /// and hands each chunk's outputs to `consume`, in chunk order on the
+  /// calling thread.
   mlir::LogicalResult
   run(const RunOverrides &overrides,
       llvm::function_ref<mlir::LogicalResult(int64_t chunk,
                                              llvm::ArrayRef<Tensor> outputs)>
           consume);
 
-  /// Ops run per call of run() so far, and ops of a whole run, for reports.
+  /// One run of a batch (runBatch).
+  struct BatchRun {
+    const RunOverrides *overrides = nullptr;
+    /// An earlier run of the batch whose overrides are this run's on every
+    /// op before `resumeAt` (e.g. a pair of layers' parent is the earlier
+    /// layer alone). The parent's run copies out its values at the last
+    /// resume point before `resumeAt`, and this run starts there: a pair
+    /// (l, m) costs the share of the network after m, not after l. -1: none.
+    int64_t parent = -1;
+    mlir::Operation *resumeAt = nullptr;
+  };
+
+  /// Runs every run of `runs` on every chunk, (run, chunk) items spread
+  /// over the workers, and hands each item's outputs to `consume`, which
+  /// may be called concurrently from several threads (for different
+  /// items) and in any order. Every item's outputs are the same as run()'s
+  /// for that run and chunk, bit for bit. `progress`, if given, is called
+  /// on the calling thread with the number of runs completed (estimated
+  /// from completed items) and the total.
+  mlir::LogicalResult runBatch(
+      llvm::ArrayRef<BatchRun> runs,
+      llvm::function_ref<mlir::LogicalResult(size_t run, int64_t chunk,
+                                             llvm::ArrayRef<Tensor> outputs)>
+          consume,
+      llvm::function_ref<void(uint64_t done, uint64_t total)> progress =
+          nullptr);
+
+  /// Ops run so far by run() and runBatch(), over all chunks.
   uint64_t getOpsRun() const { return opsRun; }
 
 private:
   SuffixEngine(mlir::ModuleOp module, mlir::func::FuncOp fn)
-      : fn(fn), exec(module) {}
+      : module(module), fn(fn) {}
 
   struct Chunk {
     int64_t begin = 0;
+    Tensor input;
     llvm::SmallVector<Tensor> outputs;
     /// Per resume point, the values live across it.
     std::vector<ValueCache> liveIn;
   };
+  /// Index in `points` of the last resume point at or before `op`.
+  unsigned pointIndexAtOrBefore(mlir::Operation *op);
+
+  mlir::ModuleOp module;
   mlir::func::FuncOp fn;
-  Executor exec;
-  /// Resume points in block order, and each op's position in the body.
+  /// One executor per worker thread (kernels single-threaded).
+  std::vector<std::unique_ptr<Executor>> workers;
+  /// Resume points in block order, each op's position in the body, and per
+  /// resume point the values live across it.
   std::vector<mlir::Operation *> points;
   llvm::DenseMap<mlir::Operation *, int64_t> position;
+  std::vector<std::vector<mlir::Value>> liveValues;
   std::vector<Chunk> chunks;
-  uint64_t opsRun = 0;
+  std::atomic<uint64_t> opsRun{0};
 };
 
 } // namespace mpq

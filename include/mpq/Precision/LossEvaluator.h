@@ -45,6 +45,12 @@ public:
   /// diagnostics.
   virtual mlir::FailureOr<double>
   evaluate(llvm::ArrayRef<LayerOverride> overrides) = 0;
+  /// evaluate() of every set of `sets`, in order; an implementation may
+  /// run them concurrently and share work between them, with the same
+  /// results. `progress` (on the calling thread) gets (done, total).
+  virtual mlir::FailureOr<std::vector<double>> evaluateBatch(
+      llvm::ArrayRef<std::vector<LayerOverride>> sets,
+      llvm::function_ref<void(uint64_t, uint64_t)> progress = nullptr);
   /// Number of evaluate() calls so far.
   uint64_t getNumEvaluations() const { return numEvaluations; }
 
@@ -81,6 +87,18 @@ public:
 
   mlir::FailureOr<double>
   evaluate(llvm::ArrayRef<LayerOverride> overrides) override;
+  /// Runs the sets' (sample chunk, set) items on the engine's workers. A
+  /// set that is an earlier set plus one later layer (CLADO's pair (l, m)
+  /// after the single l) resumes from the earlier set's values at layer
+  /// m's input. Losses are bit-identical to evaluate()'s.
+  mlir::FailureOr<std::vector<double>> evaluateBatch(
+      llvm::ArrayRef<std::vector<LayerOverride>> sets,
+      llvm::function_ref<void(uint64_t, uint64_t)> progress =
+          nullptr) override;
+  /// Quantizes (and caches) every layer at every listed widths, layers in
+  /// parallel; evaluate() would do it on first use.
+  mlir::LogicalResult
+  prepare(llvm::ArrayRef<std::tuple<unsigned, unsigned, unsigned>> options);
 
   /// Loss with layer `layer`'s weights replaced by w + h * v, v a
   /// Rademacher vector drawn from `seed` (Hutchinson probes; HAWQ).
@@ -111,6 +129,26 @@ private:
     Tensor weightTensor, biasTensor;
   };
   mlir::LogicalResult init();
+  /// A chunk's loss terms, in the order they are summed, and its correct
+  /// top-1 count; `error` explains a failure.
+  struct ChunkTerms {
+    std::vector<double> terms;
+    int64_t correct = 0;
+    std::string error;
+  };
+  /// The loss terms of chunk `chunk` (thread-safe unless `reference`, which
+  /// appends to referenceProbs).
+  void chunkTerms(int64_t chunk, llvm::ArrayRef<Tensor> outs, bool reference,
+                  ChunkTerms &t);
+  /// The loss of terms summed in chunk order; sets lastAccuracy.
+  mlir::FailureOr<double> reduce(llvm::ArrayRef<ChunkTerms> chunks);
+  /// Builds the RunOverrides of `overrides` plus replacement weights;
+  /// tensors it needs go to `owned`.
+  mlir::LogicalResult
+  buildOverrides(llvm::ArrayRef<LayerOverride> overrides,
+                 const std::map<unsigned, std::vector<float>> &replaced,
+                 RunOverrides &ro,
+                 std::vector<std::unique_ptr<Tensor>> &owned);
   /// Runs the samples with `overrides` (on the suffix engine) and returns
   /// the loss against the labels or the float reference; sets
   /// lastAccuracy.
